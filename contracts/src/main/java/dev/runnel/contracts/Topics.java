@@ -1,0 +1,29 @@
+package dev.runnel.contracts;
+
+/** The Kafka topics of ARCHITECTURE.md §2 and the headers every message carries. */
+public final class Topics {
+
+    public static final String RESOURCE_EVENTS = "runnel.resource-events.v1";
+    public static final String SERVICE_SPECS = "runnel.service-specs.v1";
+    public static final String SERVICE_STATUS = "runnel.service-status.v1";
+    public static final String EXECUTION_REQUESTS = "runnel.execution-requests.v1";
+    public static final String EXECUTION_STATUS = "runnel.execution-status.v1";
+    public static final String EXECUTION_EVENTS = "runnel.execution-events.v1";
+    public static final String RUNNER_CONTROL = "runnel.runner-control.v1";
+    public static final String REPLICA_HEARTBEATS = "runnel.replica-heartbeats.v1";
+    public static final String EXECUTION_LOGS = "runnel.execution-logs.v1";
+    public static final String BOT_EVENTS = "runnel.bot-events.v1";
+
+    /** Header with the unique id of a message; consumers are idempotent on it. */
+    public static final String HEADER_EVENT_ID = "runnel-event-id";
+    /** W3C trace context header. */
+    public static final String HEADER_TRACEPARENT = "traceparent";
+
+    private Topics() {
+    }
+
+    /** The work topic of one service. */
+    public static String work(String serviceId) {
+        return "runnel.work." + serviceId + ".v1";
+    }
+}

@@ -1,0 +1,153 @@
+package dev.runnel.registry.pkg;
+
+import dev.runnel.contracts.CodebaseRef;
+import dev.runnel.contracts.Module;
+import dev.runnel.registry.codebase.CodebaseService;
+import dev.runnel.registry.db.Db;
+import dev.runnel.registry.db.Ids;
+import dev.runnel.registry.service.DeploymentService;
+import dev.runnel.registry.web.ApiException;
+import dev.runnel.registry.web.Caller;
+import dev.runnel.registry.web.Page;
+import dev.runnel.registry.web.PageRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Pushes, updates, lists and deletes packages; every push or update is a new immutable revision. */
+@ApplicationScoped
+public class PackageService {
+
+    private static final String COLUMNS = "doc::text";
+
+    private final Db db;
+    private final CodebaseService codebases;
+    private final DeploymentService deployments;
+
+    public PackageService(Db db, CodebaseService codebases, DeploymentService deployments) {
+        this.db = db;
+        this.codebases = codebases;
+        this.deployments = deployments;
+    }
+
+    @Transactional
+    public PackageDoc push(PackageRequest request, Caller caller) {
+        PackageValidator.checkName("name", request.name());
+        PackageValidator.checkProjectId(request.projectId());
+        CodebaseRef codebase = codebase(request.codebaseReference());
+        List<Module> modules = PackageValidator.modules(request.modules(), codebases.files(codebase.id()));
+        Instant now = now();
+        PackageDoc doc = new PackageDoc(Ids.next(), request.name(), request.projectId(), 1, codebase, modules,
+                request.description(), caller.subject(), now, now);
+        try {
+            db.update("INSERT INTO packages (id, project_id, name, version, doc, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, 1, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(), doc.name(),
+                    Db.json(doc), now, now);
+        } catch (Db.DbException e) {
+            if (e.isUniqueViolation()) {
+                throw ApiException.conflict("a package named '" + doc.name() + "' already exists in project "
+                        + doc.projectId() + "; update it to make a new revision");
+            }
+            throw e;
+        }
+        insertRevision(doc);
+        return doc;
+    }
+
+    @Transactional
+    public PackageDoc update(String id, PackageRequest request) {
+        PackageDoc current = db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ? FOR UPDATE",
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
+                .orElseThrow(() -> ApiException.notFound("package", id));
+        if (request.name() != null && !request.name().equals(current.name())) {
+            throw ApiException.invalid("name", "a package cannot be renamed; push a new package instead");
+        }
+        if (request.projectId() != null && !request.projectId().equals(current.projectId())) {
+            throw ApiException.invalid("projectId", "a package cannot move to another project");
+        }
+        CodebaseRef codebase = request.codebaseReference() == null ? current.codebase()
+                : codebase(request.codebaseReference());
+        List<Module> modules = PackageValidator.modules(request.modules() == null ? current.modules()
+                : request.modules(), codebases.files(codebase.id()));
+        PackageDoc next = new PackageDoc(current.id(), current.name(), current.projectId(), current.version() + 1,
+                codebase, modules, request.description() == null ? current.description() : request.description(),
+                current.creator(), current.createdAt(), now());
+        db.update("UPDATE packages SET version = ?, doc = CAST(? AS jsonb), updated_at = ? WHERE id = ?",
+                next.version(), Db.json(next), next.updatedAt(), id);
+        insertRevision(next);
+        return next;
+    }
+
+    public PackageDoc get(String id) {
+        return db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ?",
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
+                .orElseThrow(() -> ApiException.notFound("package", id));
+    }
+
+    public PackageDoc byName(String projectId, String name) {
+        return db.one("SELECT " + COLUMNS + " FROM packages WHERE project_id = ? AND name = ?",
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), projectId, name)
+                .orElseThrow(() -> ApiException.notFound("package", "'" + name + "' in project " + projectId));
+    }
+
+    /** One revision of a package, as it was pushed. */
+    public PackageDoc revision(String id, int revision) {
+        return db.one("SELECT doc::text FROM package_revisions WHERE package_id = ? AND revision = ?",
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id, revision)
+                .orElseThrow(() -> ApiException.notFound("revision", revision + " of package " + id));
+    }
+
+    public Page<PackageDoc> list(String projectId, String name, PageRequest page) {
+        PackageValidator.checkProjectId(projectId);
+        String where = " FROM packages WHERE project_id = ?" + (name == null ? "" : " AND name = ?");
+        Object[] params = name == null ? new Object[] {projectId} : new Object[] {projectId, name};
+        long total = db.count("SELECT count(*)" + where, params);
+        List<PackageDoc> items = db.list("SELECT " + COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT "
+                + page.pageSize() + " OFFSET " + page.offset(), rs -> Db.fromJson(rs.getString(1), PackageDoc.class),
+                params);
+        return Page.of(items, total, page);
+    }
+
+    public Page<PackageDoc> revisions(String id, PageRequest page) {
+        get(id);
+        long total = db.count("SELECT count(*) FROM package_revisions WHERE package_id = ?", id);
+        List<PackageDoc> items = db.list("SELECT doc::text FROM package_revisions WHERE package_id = ?"
+                + " ORDER BY revision LIMIT " + page.pageSize() + " OFFSET " + page.offset(),
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id);
+        return Page.of(items, total, page);
+    }
+
+    /** Deletes a package; refused while services run from it, unless forced, which deletes them too. */
+    @Transactional
+    public void delete(String id, boolean force) {
+        db.one("SELECT id FROM packages WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
+                .orElseThrow(() -> ApiException.notFound("package", id));
+        List<String> services = deployments.namesOfPackage(id);
+        if (!services.isEmpty() && !force) {
+            throw ApiException.conflict("package " + id + " has deployed services " + services
+                    + "; delete them first, or delete with force=true to delete them too");
+        }
+        deployments.deleteAllOfPackage(id);
+        db.update("DELETE FROM packages WHERE id = ?", id);
+    }
+
+    private CodebaseRef codebase(String reference) {
+        if (reference == null || reference.isBlank()) {
+            throw ApiException.invalid("codebase", "is required: upload a zip to /codebases and pass its id as"
+                    + " codebase.id");
+        }
+        return codebases.find(reference)
+                .orElseThrow(() -> ApiException.invalid("codebase.id", "no codebase with id '" + reference + "'"));
+    }
+
+    private void insertRevision(PackageDoc doc) {
+        db.update("INSERT INTO package_revisions (package_id, revision, doc, created_at) VALUES (?, ?, CAST(? AS jsonb), ?)",
+                doc.id(), doc.version(), Db.json(doc), doc.updatedAt());
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.runnel.registry.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.Runtime;
+import java.time.Instant;
+
+/** A service (deployment) as the API shows it and as each of its versions is kept. */
+public record ServiceDoc(
+        String id,
+        String name,
+        String projectId,
+        String packageId,
+        String packageName,
+        int packageRevision,
+        String moduleName,
+        int version,
+        boolean active,
+        Runtime runtime,
+        ObjectNode initParams,
+        int maxAttempts,
+        int executionTimeout,
+        String onReset,
+        int drainTime,
+        String botUserName,
+        String creator,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** The same service with what a version does not own (version, activity, times) cleared, for comparing. */
+    ServiceDoc specOnly() {
+        return new ServiceDoc(id, name, projectId, packageId, packageName, packageRevision, moduleName, 0, false,
+                runtime, initParams, maxAttempts, executionTimeout, onReset, drainTime, botUserName, creator, null,
+                null);
+    }
+
+    ServiceDoc withVersion(int newVersion, boolean isActive, Instant at) {
+        return new ServiceDoc(id, name, projectId, packageId, packageName, packageRevision, moduleName, newVersion,
+                isActive, runtime, initParams, maxAttempts, executionTimeout, onReset, drainTime, botUserName, creator,
+                createdAt, at);
+    }
+}

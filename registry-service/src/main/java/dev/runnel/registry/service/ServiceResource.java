@@ -1,0 +1,110 @@
+package dev.runnel.registry.service;
+
+import dev.runnel.registry.web.ApiException;
+import dev.runnel.registry.web.CallerContext;
+import dev.runnel.registry.web.Page;
+import dev.runnel.registry.web.PageRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** REST edge of services (deployments): maps HTTP to {@link DeploymentService}. */
+@Path("/services")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ServiceResource {
+
+    private final DeploymentService deployments;
+    private final CallerContext caller;
+
+    public ServiceResource(DeploymentService deployments, CallerContext caller) {
+        this.deployments = deployments;
+        this.caller = caller;
+    }
+
+    /** The operational status of a service. */
+    public record Status(String serviceId, String status, boolean active, int version) {
+    }
+
+    @POST
+    public Response deploy(ServiceRequest request) {
+        return Response.status(201).entity(deployments.deploy(ApiException.requireBody(request), caller.current()))
+                .build();
+    }
+
+    @GET
+    public Page<ServiceDoc> list(@QueryParam("projectId") String projectId, @QueryParam("name") String name,
+                                 @QueryParam("packageId") String packageId, @QueryParam("page") Integer page,
+                                 @QueryParam("pageSize") Integer pageSize) {
+        return deployments.list(projectId, name, packageId, PageRequest.of(page, pageSize));
+    }
+
+    @GET
+    @Path("{id}")
+    public ServiceDoc get(@PathParam("id") String id) {
+        return deployments.get(id);
+    }
+
+    @PATCH
+    @Path("{id}")
+    public ServiceDoc update(@PathParam("id") String id, ServiceRequest request) {
+        return deployments.update(id, ApiException.requireBody(request));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        deployments.delete(id);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/revisions")
+    public Page<ServiceDoc> revisions(@PathParam("id") String id, @QueryParam("page") Integer page,
+                                      @QueryParam("pageSize") Integer pageSize) {
+        return deployments.revisions(id, PageRequest.of(page, pageSize));
+    }
+
+    @GET
+    @Path("{id}/revisions/{version}")
+    public ServiceDoc revision(@PathParam("id") String id, @PathParam("version") int version) {
+        return deployments.revision(id, version);
+    }
+
+    @POST
+    @Path("{id}/revisions/{version}/restore")
+    public ServiceDoc restore(@PathParam("id") String id, @PathParam("version") int version) {
+        return deployments.restore(id, version);
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public ServiceDoc stop(@PathParam("id") String id) {
+        return deployments.setActive(id, false);
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public ServiceDoc resume(@PathParam("id") String id) {
+        return deployments.setActive(id, true);
+    }
+
+    /**
+     * Until the runner-operator reports replica status (issue 6), the status follows the service's
+     * desired state: Active when it runs, Inactive when stopped.
+     */
+    @GET
+    @Path("{id}/status")
+    public Status status(@PathParam("id") String id) {
+        ServiceDoc doc = deployments.get(id);
+        return new Status(doc.id(), doc.active() ? "Active" : "Inactive", doc.active(), doc.version());
+    }
+}

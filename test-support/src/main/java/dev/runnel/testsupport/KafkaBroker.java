@@ -1,0 +1,124 @@
+package dev.runnel.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Kafka broker in KRaft mode (broker and controller in one process), run as a child JVM of
+ * the tests on fixed ports, so that a test can stop it and bring it back at the same address with
+ * its data, as an outage would.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private final Path dir;
+    private final Path log;
+    private final int port;
+    private final int controllerPort;
+    private Process process;
+
+    private KafkaBroker(Path dir, int port, int controllerPort) {
+        this.dir = dir;
+        this.log = dir.resolve("kafka.log");
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Formats a new single-node cluster in a temporary folder and starts it. */
+    public static KafkaBroker start() {
+        try {
+            KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("runnel-kafka-"), Processes.freePort(),
+                    Processes.freePort());
+            broker.format();
+            broker.resume();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void format() throws IOException {
+        Path properties = dir.resolve("server.properties");
+        Files.writeString(properties, String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=true",
+                "log.flush.interval.messages=100000",
+                ""));
+        Files.createFile(log);
+        Processes.run(List.of(Processes.javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+                "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId(), "-c", properties.toString()),
+                log);
+    }
+
+    private static String clusterId() {
+        UUID uuid = UUID.randomUUID();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    }
+
+    private static String classPath() {
+        return System.getProperty("java.class.path");
+    }
+
+    /** Starts the broker process (again, after {@link #stop()}), and waits until it listens. */
+    public synchronized void resume() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            process = new ProcessBuilder(Processes.javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-cp", classPath(), "kafka.Kafka",
+                    dir.resolve("server.properties").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Processes.awaitPort(port, Duration.ofSeconds(60), process, log);
+    }
+
+    /** Stops the broker process; its data stays for {@link #resume()}. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
