@@ -38,11 +38,11 @@ final class Processes {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("timed out: " + command);
+                throw new IllegalStateException("timed out: " + shown(command));
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("failed (" + process.exitValue() + "): " + command + "\n"
-                        + Files.readString(log));
+                throw new IllegalStateException("failed (" + process.exitValue() + "): " + shown(command) + "\n"
+                        + tail(log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -50,6 +50,16 @@ final class Processes {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A command for a message, without its (long) class path. */
+    private static String shown(List<String> command) {
+        List<String> copy = new java.util.ArrayList<>(command);
+        int cp = copy.indexOf("-cp");
+        if (cp >= 0 && cp + 1 < copy.size()) {
+            copy.set(cp + 1, "<classpath>");
+        }
+        return String.join(" ", copy);
     }
 
     static void awaitPort(int port, Duration timeout, Process process, Path log) {

@@ -23,4 +23,9 @@ public interface KafkaConfig {
     @WithName("runnel.send-timeout")
     @WithDefault("10s")
     Duration sendTimeout();
+
+    /** How often the outbox looks for events to publish when no commit woke it. */
+    @WithName("runnel.outbox-interval")
+    @WithDefault("1s")
+    Duration outboxInterval();
 }

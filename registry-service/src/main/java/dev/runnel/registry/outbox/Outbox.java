@@ -2,6 +2,9 @@ package dev.runnel.registry.outbox;
 
 import dev.runnel.registry.db.Db;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -17,9 +20,13 @@ public class Outbox {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Db db;
+    private final OutboxPublisher publisher;
+    private final TransactionSynchronizationRegistry transactions;
 
-    public Outbox(Db db) {
+    public Outbox(Db db, OutboxPublisher publisher, TransactionSynchronizationRegistry transactions) {
         this.db = db;
+        this.publisher = publisher;
+        this.transactions = transactions;
     }
 
     /** A new event id, for the caller to put in the payload too. */
@@ -36,6 +43,18 @@ public class Outbox {
     public void append(String topic, String key, String eventId, String payload) {
         db.update("INSERT INTO outbox (topic, msg_key, payload, event_id, traceparent) VALUES (?, ?, ?, ?, ?)",
                 topic, key, payload, eventId, newTraceparent());
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    publisher.wake();
+                }
+            }
+        });
     }
 
     static String newTraceparent() {

@@ -3,10 +3,10 @@ package dev.runnel.registry.outbox;
 import dev.runnel.contracts.Topics;
 import dev.runnel.registry.db.Db;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,6 +46,9 @@ public class OutboxPublisher {
     private KafkaProducer<String, String> producer;
     private volatile boolean topicsReady;
     private volatile boolean failing;
+    private volatile boolean running = true;
+    private final Semaphore wakeups = new Semaphore(0);
+    private Thread loop;
 
     public OutboxPublisher(Db db, KafkaConfig config) {
         this.db = db;
@@ -54,10 +58,41 @@ public class OutboxPublisher {
     record Row(long id, String topic, String key, String payload, String eventId, String traceparent) {
     }
 
-    @Scheduled(every = "${runnel.outbox.interval:0.25s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    @Transactional
-    void publishPending() {
+    void start(@Observes StartupEvent event) {
+        loop = new Thread(this::run, "outbox-publisher");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    /** Asks for a publish run now (after a commit that appended events). */
+    void wake() {
+        wakeups.release();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wakeups.tryAcquire(config.outboxInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                if (running) {
+                    QuarkusTransaction.requiringNew().run(this::publishPending);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("outbox: publish run failed: %s", e.getMessage());
+                try {
+                    Thread.sleep(config.outboxInterval().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void publishPending() {
         if (!db.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), LOCK_KEY).orElse(false)) {
             return;
         }
@@ -146,6 +181,15 @@ public class OutboxPublisher {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        running = false;
+        wake();
+        if (loop != null) {
+            try {
+                loop.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         resetProducer();
     }
 }

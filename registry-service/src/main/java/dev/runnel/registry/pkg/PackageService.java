@@ -92,6 +92,12 @@ public class PackageService {
                 .orElseThrow(() -> ApiException.notFound("package", "'" + name + "' in project " + projectId));
     }
 
+    /** Packages of this name in any project (the caller's projects, once callers are authenticated). */
+    public List<PackageDoc> byNameInAnyProject(String name) {
+        return db.list("SELECT " + COLUMNS + " FROM packages WHERE name = ? LIMIT 2",
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), name);
+    }
+
     /** One revision of a package, as it was pushed. */
     public PackageDoc revision(String id, int revision) {
         return db.one("SELECT doc::text FROM package_revisions WHERE package_id = ? AND revision = ?",

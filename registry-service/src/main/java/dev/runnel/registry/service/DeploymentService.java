@@ -234,6 +234,15 @@ public class DeploymentService {
                 throw ApiException.invalid("packageId", "no package with id '" + request.packageId() + "'");
             }
         }
+        if (request.packageName() != null && request.projectId() == null) {
+            List<PackageDoc> named = packages.get().byNameInAnyProject(request.packageName());
+            if (named.size() != 1) {
+                throw ApiException.invalid("packageName", named.isEmpty()
+                        ? "no package named '" + request.packageName() + "'"
+                        : "several projects have a package named '" + request.packageName() + "'; give projectId");
+            }
+            return named.get(0);
+        }
         if (request.packageName() != null) {
             PackageValidator.checkProjectId(request.projectId());
             try {

@@ -2,6 +2,7 @@ package dev.runnel.registry.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -32,6 +33,12 @@ public class ProblemMapper {
                 : field + ": " + e.getOriginalMessage().replaceAll("\\(class [^)]*\\)|`[a-z]+\\.[\\w.$]+`", "")
                         .replaceAll("\\s+", " ").trim();
         return problem(400, "Invalid request", detail, field, uri);
+    }
+
+    /** Quarkus maps this subtype itself; this keeps the answer problem+json. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
     }
 
     @ServerExceptionMapper
