@@ -1,0 +1,58 @@
+package dev.runnel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.testsupport.RunnelInfrastructure;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(RunnelInfrastructure.class)
+class OutboxKafkaOutageTest {
+
+    static long pendingEvents(String serviceId) throws Exception {
+        try (Connection c = RunnelInfrastructure.postgres().connect(); ResultSet rs = c.createStatement()
+                .executeQuery("SELECT count(*) FROM registry.outbox WHERE msg_key = '" + serviceId + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void updatesMadeWhileKafkaIsDownArePublishedInOrderOnceItIsBack() throws Exception {
+        String project = Api.uniqueProject();
+        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+                .extract().path("id");
+        String id = Api.post("/services", Api.mapper().createObjectNode().put("name", "outage")
+                .put("packageId", packageId)).statusCode(201).extract().path("id");
+        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
+
+        RunnelInfrastructure.kafka().stop();
+        try {
+            for (int replicas = 2; replicas <= 3; replicas++) {
+                Api.patch("/services/" + id, Api.mapper().createObjectNode().set("runtime",
+                        Api.mapper().createObjectNode().put("replicas", replicas)))
+                        .statusCode(200).body("version", equalTo(replicas));
+            }
+            Thread.sleep(1500);
+            assertThat(pendingEvents(id)).as("events wait in the outbox while Kafka is down").isEqualTo(2);
+        } finally {
+            RunnelInfrastructure.kafka().resume();
+        }
+
+        List<ServiceSpec> specs = ServiceLifecycleTest.specs(id, 3);
+        assertThat(specs).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
+        assertThat(specs).extracting(s -> s.runtime().replicas()).containsExactly(1, 2, 3);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(pendingEvents(id)).isZero();
+    }
+}

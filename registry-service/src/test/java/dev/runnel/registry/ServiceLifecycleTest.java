@@ -1,0 +1,235 @@
+package dev.runnel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.TopicReader;
+import dev.runnel.testsupport.TopicReader.Message;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(RunnelInfrastructure.class)
+class ServiceLifecycleTest {
+
+    static List<ServiceSpec> specs(String serviceId, int atLeast) {
+        List<Message> messages = TopicReader.await(Topics.SERVICE_SPECS, serviceId, m -> m.size() >= atLeast,
+                Duration.ofSeconds(20));
+        return messages.stream().map(m -> m.value() == null ? null : read(m.value())).toList();
+    }
+
+    static ServiceSpec read(String json) {
+        try {
+            return Json.mapper().readValue(json, ServiceSpec.class);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String pushWithThreeUpdates(String project) {
+        ObjectNode pkg = Api.seedPackage(project, Api.codebase());
+        ((ObjectNode) pkg.get("modules").get(0)).putArray("initInputs").addObject().put("name", "model")
+                .put("type", "String");
+        String id = Api.post("/packages", pkg).statusCode(201).extract().path("id");
+        for (int i = 2; i <= 4; i++) {
+            Api.patch("/packages/" + id, Api.mapper().createObjectNode().put("description", "rev " + i))
+                    .statusCode(200).body("version", equalTo(i));
+        }
+        return id;
+    }
+
+    @Test
+    void seedServiceJsonIsAcceptedAsWritten() {
+        String project = Api.uniqueProject();
+        ObjectNode pkg = Api.seedPackage(project, Api.codebase());
+        pkg.put("name", "seed-pkg-" + project);
+        Api.post("/packages", pkg).statusCode(201);
+        ObjectNode service = Api.seed("service.json");
+        service.put("packageName", "seed-pkg-" + project);
+        Api.post("/services", service).statusCode(201)
+                .body("name", equalTo("service-name")).body("projectId", equalTo(project))
+                .body("packageRevision", equalTo(1)).body("moduleName", equalTo("default_module"))
+                .body("runtime.concurrency", equalTo(6)).body("runtime.replicas", equalTo(1))
+                .body("runtime.gpu", equalTo(false)).body("runtime.runnerImage", nullValue())
+                .body("runtime.podType", equalTo("regular-s"))
+                .body("maxAttempts", equalTo(3)).body("onReset", equalTo("failed")).body("version", equalTo(1))
+                .body("active", equalTo(true));
+    }
+
+    @Test
+    void pushUpdateDeployMoveAndRestoreAreVisibleInTheApiAndOnServiceSpecs() {
+        String project = Api.uniqueProject();
+        String packageId = pushWithThreeUpdates(project);
+        Api.get("/packages/" + packageId + "/revisions").body("items", hasSize(4));
+
+        ObjectNode deploy = Api.mapper().createObjectNode().put("name", "classifier").put("projectId", project)
+                .put("packageId", packageId).put("packageRevision", 1);
+        deploy.putObject("initParams").put("model", "resnet");
+        deploy.putObject("runtime").put("concurrency", 4).putObject("autoscaler").put("maxReplicas", 3);
+        String id = Api.post("/services", deploy).statusCode(201)
+                .body("packageRevision", equalTo(1)).body("version", equalTo(1))
+                .body("runtime.autoscaler.minReplicas", equalTo(0)).body("runtime.autoscaler.queueLength", equalTo(10))
+                .extract().path("id");
+
+        Api.patch("/services/" + id, Api.mapper().createObjectNode().put("packageRevision", 3)).statusCode(200)
+                .body("packageRevision", equalTo(3)).body("version", equalTo(2));
+
+        Api.post("/services/" + id + "/revisions/1/restore", "").statusCode(200)
+                .body("packageRevision", equalTo(1)).body("version", equalTo(3)).body("initParams.model", equalTo("resnet"));
+
+        Api.get("/services/" + id + "/revisions").statusCode(200).body("items.version", equalTo(List.of(1, 2, 3)))
+                .body("items.packageRevision", equalTo(List.of(1, 3, 1)));
+
+        List<ServiceSpec> specs = specs(id, 3);
+        assertThat(specs).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
+        assertThat(specs).extracting(ServiceSpec::packageRevision).containsExactly(1, 3, 1);
+        ServiceSpec last = specs.get(2);
+        assertThat(last.projectId()).isEqualTo(project);
+        assertThat(last.module().name()).isEqualTo("default_module");
+        assertThat(last.module().initInputs()).extracting(i -> i.name()).containsExactly("model");
+        assertThat(last.codebase().sha256()).hasSize(64);
+        assertThat(last.runtime().concurrency()).isEqualTo(4);
+        assertThat(last.runtime().autoscaler().maxReplicas()).isEqualTo(3);
+        assertThat(last.initParams().get("model").asText()).isEqualTo("resnet");
+        assertThat(specs).extracting(ServiceSpec::eventId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theWholeServiceJsonSentBackWithoutChangesMakesNoNewVersion() {
+        String project = Api.uniqueProject();
+        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+                .extract().path("id");
+        String body = Api.post("/services", Api.mapper().createObjectNode().put("name", "same").put("packageId",
+                packageId)).statusCode(201).extract().asString();
+        ObjectNode service = (ObjectNode) parse(body);
+        Api.patch("/services/" + service.get("id").asText(), service).statusCode(200).body("version", equalTo(1));
+        ((ObjectNode) service.get("runtime")).put("replicas", 2);
+        Api.patch("/services/" + service.get("id").asText(), service).statusCode(200).body("version", equalTo(2))
+                .body("runtime.replicas", equalTo(2));
+        service.put("projectId", "someone-else");
+        Api.patch("/services/" + service.get("id").asText(), service).statusCode(400)
+                .body("field", equalTo("projectId"));
+    }
+
+    @Test
+    void stopResumeAndDeletePublishTheirState() {
+        String project = Api.uniqueProject();
+        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+                .extract().path("id");
+        String id = Api.post("/services", Api.mapper().createObjectNode().put("name", "s1").put("packageId",
+                packageId)).statusCode(201).extract().path("id");
+        Api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Active"));
+
+        Api.post("/services/" + id + "/stop", "").statusCode(200).body("active", equalTo(false))
+                .body("version", equalTo(1));
+        Api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Inactive"));
+        Api.post("/services/" + id + "/resume", "").statusCode(200).body("active", equalTo(true));
+        Api.delete("/services/" + id).statusCode(204);
+        Api.get("/services/" + id).statusCode(404).contentType("application/problem+json");
+
+        List<ServiceSpec> specs = specs(id, 4);
+        assertThat(specs).hasSize(4);
+        assertThat(specs.subList(0, 3)).extracting(ServiceSpec::active).containsExactly(true, false, true);
+        assertThat(specs.get(3)).as("tombstone").isNull();
+    }
+
+    @Test
+    void manyServicesFromOneModuleAndListsByProject() {
+        String project = Api.uniqueProject();
+        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+                .extract().path("id");
+        for (String name : List.of("a", "b", "c")) {
+            Api.post("/services", Api.mapper().createObjectNode().put("name", name).put("packageId", packageId))
+                    .statusCode(201);
+        }
+        Api.post("/services", Api.mapper().createObjectNode().put("name", "a").put("packageId", packageId))
+                .statusCode(409);
+        Api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(3));
+        Api.get("/services?projectId=" + project + "&name=b").statusCode(200).body("items[0].name", equalTo("b"));
+    }
+
+    @Test
+    void invalidDeploysAnswerProblemsNamingTheFieldAndStoreNothing() {
+        String project = Api.uniqueProject();
+        ObjectNode pkg = Api.seedPackage(project, Api.codebase());
+        ((ObjectNode) pkg.get("modules").get(0)).putArray("initInputs").addObject().put("name", "threshold")
+                .put("type", "Float");
+        String packageId = Api.post("/packages", pkg).statusCode(201).extract().path("id");
+
+        invalid(packageId, s -> s.remove("name"), "name");
+        invalid(packageId, s -> s.put("name", "has space"), "name");
+        invalid(packageId, s -> s.remove("packageId"), "packageId");
+        invalid(packageId, s -> s.put("packageId", "unknown"), "packageId");
+        invalid(packageId, s -> s.put("packageRevision", 9), "packageRevision");
+        invalid(packageId, s -> s.put("packageRevision", "newest"), "packageRevision");
+        invalid(packageId, s -> s.put("moduleName", "nope"), "moduleName");
+        invalid(packageId, s -> s.remove("initParams"), "initParams.threshold");
+        invalid(packageId, s -> ((ObjectNode) s.get("initParams")).put("threshold", "high"), "initParams.threshold");
+        invalid(packageId, s -> ((ObjectNode) s.get("initParams")).put("extra", 1), "initParams.extra");
+        invalid(packageId, s -> s.putObject("runtime").put("replicas", -1), "runtime.replicas");
+        invalid(packageId, s -> s.putObject("runtime").put("replicas", "two"), "runtime.replicas");
+        invalid(packageId, s -> s.putObject("runtime").put("concurrency", 0), "runtime.concurrency");
+        invalid(packageId, s -> s.putObject("runtime").put("podType", "huge"), "runtime.podType");
+        invalid(packageId, s -> s.putObject("runtime").put("gpu", true).put("podType", "regular-m"), "runtime.podType");
+        invalid(packageId, s -> s.putObject("runtime").put("runnerImage", "bad image"), "runtime.runnerImage");
+        invalid(packageId, s -> s.putObject("runtime").putObject("autoscaler").put("minReplicas", 3)
+                .put("maxReplicas", 2), "runtime.autoscaler.maxReplicas");
+        invalid(packageId, s -> s.putObject("runtime").putObject("autoscaler").put("queueLength", 0),
+                "runtime.autoscaler.queueLength");
+        invalid(packageId, s -> s.put("maxAttempts", 0), "maxAttempts");
+        invalid(packageId, s -> s.put("executionTimeout", 0), "executionTimeout");
+        invalid(packageId, s -> s.put("onReset", "explode"), "onReset");
+        invalid(packageId, s -> s.put("drainTime", -5), "drainTime");
+        invalid(packageId, s -> s.putArray("triggers").addObject().put("name", "t"), "triggers");
+
+        Api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(0));
+
+        ObjectNode gpu = valid(packageId);
+        gpu.putObject("runtime").put("gpu", true);
+        Api.post("/services", gpu).statusCode(201).body("runtime.podType", equalTo("gpu-t4"));
+    }
+
+    @Test
+    void unknownServiceAnswers404Problem() {
+        Api.get("/services/nope").statusCode(404).contentType("application/problem+json")
+                .body("message", containsString("nope"));
+        Api.patch("/services/nope", Api.mapper().createObjectNode()).statusCode(404);
+        Api.post("/services/nope/stop", "").statusCode(404);
+    }
+
+    private static ObjectNode valid(String packageId) {
+        ObjectNode service = Api.mapper().createObjectNode().put("name", "svc-" + System.nanoTime())
+                .put("packageId", packageId);
+        service.putObject("initParams").put("threshold", 0.5);
+        return service;
+    }
+
+    private static void invalid(String packageId, Consumer<ObjectNode> breakIt, String field) {
+        ObjectNode service = valid(packageId);
+        breakIt.accept(service);
+        Api.post("/services", service).log().ifValidationFails().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo(field))
+                .body("message", containsString(field));
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
