@@ -1,0 +1,138 @@
+package dev.runnel.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Forwards {@code /api/v1/...} to the owning service, streaming request and response bodies in
+ * both directions (nothing is buffered whole), passing headers through, and answering 502 or 504 as
+ * problem+json when the service cannot be reached or goes silent.
+ */
+@ApplicationScoped
+public class Proxy {
+
+    private static final Logger LOG = Logger.getLogger(Proxy.class);
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
+
+    private final GatewayConfig config;
+    private HttpClient client;
+
+    public Proxy(GatewayConfig config) {
+        this.config = config;
+    }
+
+    void routes(@Observes Router router, Vertx vertx) {
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setMaxPoolSize(200));
+        router.route("/api/v1/*").handler(this::forward);
+    }
+
+    void logRoutes(@Observes StartupEvent event) {
+        config.services().forEach((owner, url) -> LOG.infof("gateway: %s-service at %s", owner, url));
+    }
+
+    private void forward(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String owner = RouteTable.owner(request.path()).orElse(null);
+        if (owner == null) {
+            problem(ctx.response(), 404, "Not found", "no Runnel service owns " + request.path());
+            return;
+        }
+        String base = config.services().get(owner);
+        if (base == null) {
+            problem(ctx.response(), 502, "Bad gateway", owner + "-service is not part of this deployment");
+            return;
+        }
+        URI target = URI.create(base);
+        request.pause();
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(target.getHost())
+                .setPort(target.getPort() > 0 ? target.getPort() : 80)
+                .setURI(request.uri())
+                .setIdleTimeout(config.timeout().toMillis());
+        client.request(options).onComplete(opened -> {
+            if (opened.failed()) {
+                request.resume();
+                unreachable(ctx.response(), owner, opened.cause());
+                return;
+            }
+            HttpClientRequest upstream = opened.result();
+            copyHeaders(request.headers(), upstream.headers());
+            upstream.putHeader("X-Forwarded-For", String.valueOf(request.remoteAddress()));
+            upstream.putHeader("X-Forwarded-Host", String.valueOf(request.authority()));
+            upstream.putHeader("X-Forwarded-Proto", request.scheme());
+            upstream.send(request).onComplete(answered -> {
+                if (answered.failed()) {
+                    unreachable(ctx.response(), owner, answered.cause());
+                    return;
+                }
+                relay(answered.result(), ctx.response());
+            });
+        });
+    }
+
+    private static void relay(HttpClientResponse upstream, HttpServerResponse response) {
+        response.setStatusCode(upstream.statusCode());
+        response.setStatusMessage(upstream.statusMessage());
+        copyHeaders(upstream.headers(), response.headers());
+        if (!upstream.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            response.setChunked(true);
+        }
+        upstream.pipeTo(response);
+    }
+
+    private static void copyHeaders(MultiMap from, MultiMap to) {
+        from.forEach(header -> {
+            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                to.add(header.getKey(), header.getValue());
+            }
+        });
+    }
+
+    private static void unreachable(HttpServerResponse response, String owner, Throwable cause) {
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        boolean timeout = cause instanceof TimeoutException
+                || String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("timeout");
+        if (timeout) {
+            problem(response, 504, "Gateway timeout", owner + "-service did not answer in time");
+        } else {
+            LOG.debugf("gateway: %s-service unreachable: %s", owner, cause.getMessage());
+            problem(response, 502, "Bad gateway", owner + "-service is unreachable: " + cause.getMessage());
+        }
+    }
+
+    private static void problem(HttpServerResponse response, int status, String title, String detail) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
+                .put("type", "about:blank").put("title", title).put("status", status)
+                .put("detail", detail).put("message", detail);
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+                .end(body.toString());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.runnel.gateway;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Which service owns a path under {@code /api/v1} (ARCHITECTURE.md §3). */
+final class RouteTable {
+
+    static final String PREFIX = "/api/v1/";
+
+    private static final Map<String, String> OWNER_BY_FIRST_SEGMENT = Map.ofEntries(
+            Map.entry("codebases", "registry"),
+            Map.entry("packages", "registry"),
+            Map.entry("services", "registry"),
+            Map.entry("token", "bot"),
+            Map.entry(".well-known", "bot"),
+            Map.entry("users", "bot"),
+            Map.entry("projects", "bot"),
+            Map.entry("executions", "execution"),
+            Map.entry("triggers", "trigger"));
+
+    private RouteTable() {
+    }
+
+    /** The owner of a request path, if any service owns it. */
+    static Optional<String> owner(String path) {
+        if (path == null || !path.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = path.substring(PREFIX.length());
+        int slash = rest.indexOf('/');
+        String first = slash < 0 ? rest : rest.substring(0, slash);
+        if (first.equals("services") && (rest.equals("services/logs") || rest.startsWith("services/logs/"))) {
+            return Optional.of("execution");
+        }
+        return Optional.ofNullable(OWNER_BY_FIRST_SEGMENT.get(first));
+    }
+}
