@@ -102,6 +102,12 @@ class CodebaseResourceTest {
     }
 
     @Test
+    void unixPermissionsWithoutAFileTypeCountAsAPlainFile() {
+        byte[] zip = Zips.permissionsWithoutType(Zips.codebase("n.txt", "" + System.nanoTime()), 0);
+        upload(zip).then().statusCode(201);
+    }
+
+    @Test
     void unknownCodebaseAndWrongMediaTypeAnswerProblems() {
         given().get("/api/v1/codebases/" + "0".repeat(64)).then().statusCode(404).contentType(PROBLEM)
                 .body("status", equalTo(404)).body("title", equalTo("Not found"));

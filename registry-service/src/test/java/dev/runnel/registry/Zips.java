@@ -68,6 +68,14 @@ public final class Zips {
         });
     }
 
+    /** Gives entry {@code index} Unix permissions without a file type, as Python's zipfile.writestr does. */
+    public static byte[] permissionsWithoutType(byte[] zip, int index) {
+        return patchCentral(zip, index, header -> {
+            header.putShort(4, (short) ((3 << 8) | 20));
+            header.putInt(38, 0600 << 16);
+        });
+    }
+
     /** Makes entry {@code index} declare an uncompressed size it does not have. */
     public static byte[] lyingSize(byte[] zip, int index, int declared) {
         return patchCentral(zip, index, header -> header.putInt(24, declared));

@@ -131,7 +131,8 @@ final class ZipInspector {
             boolean directory = name.endsWith("/");
             if (madeBy == UNIX_HOST && mode != 0) {
                 int type = mode & S_IFMT;
-                if (type != S_IFREG && type != S_IFDIR) {
+                // type 0: tools such as Python's zipfile.writestr record permissions without a file type
+                if (type != 0 && type != S_IFREG && type != S_IFDIR) {
                     throw ApiException.invalid("codebase", "entry '" + name + "' is a link or special file; only"
                             + " plain files and folders are allowed");
                 }
