@@ -120,5 +120,6 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        Processes.deleteTree(dir);
     }
 }

@@ -101,5 +101,6 @@ public final class PostgresCluster implements AutoCloseable {
     public void close() {
         Processes.run(asOwner(binary("pg_ctl"), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
                 "stop"), dir.resolve("pg_ctl.log"));
+        Processes.deleteTree(dir);
     }
 }
