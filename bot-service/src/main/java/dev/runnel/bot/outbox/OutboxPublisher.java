@@ -1,0 +1,193 @@
+package dev.runnel.bot.outbox;
+
+import dev.runnel.contracts.Topics;
+import dev.runnel.bot.db.Db;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends outbox rows to Kafka in id order and deletes them once the broker acknowledged them. Only
+ * one replica publishes at a time (a PostgreSQL advisory lock), and a batch stops at the first
+ * failure, so the events of one key are never published out of order; what failed is sent again on
+ * the next run. Delivery is at least once: consumers are idempotent on the event id header.
+ */
+@ApplicationScoped
+public class OutboxPublisher {
+
+    private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
+    private static final long LOCK_KEY = 0x52554e4e454c02L; // "RUNNEL" + bot-service
+    private static final int BATCH = 200;
+
+    private final Db db;
+    private final KafkaConfig config;
+    private KafkaProducer<String, String> producer;
+    private volatile boolean topicsReady;
+    private volatile boolean failing;
+    private volatile boolean running = true;
+    private final Semaphore wakeups = new Semaphore(0);
+    private Thread loop;
+
+    public OutboxPublisher(Db db, KafkaConfig config) {
+        this.db = db;
+        this.config = config;
+    }
+
+    record Row(long id, String topic, String key, String payload, String eventId, String traceparent) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        loop = new Thread(this::run, "outbox-publisher");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    /** Asks for a publish run now (after a commit that appended events). */
+    void wake() {
+        wakeups.release();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wakeups.tryAcquire(config.outboxInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                if (running) {
+                    QuarkusTransaction.requiringNew().run(this::publishPending);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("outbox: publish run failed: %s", e.getMessage());
+                try {
+                    Thread.sleep(config.outboxInterval().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void publishPending() {
+        if (!db.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), LOCK_KEY).orElse(false)) {
+            return;
+        }
+        List<Row> rows = db.list("SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox ORDER BY id"
+                + " LIMIT " + BATCH, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6)));
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Long> sent = new ArrayList<>();
+        try {
+            ensureTopics();
+            List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+                record.headers().add(Topics.HEADER_EVENT_ID, row.eventId().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(Topics.HEADER_TRACEPARENT, row.traceparent().getBytes(StandardCharsets.UTF_8));
+                acks.add(producer().send(record));
+            }
+            // the idempotent producer keeps the order of one partition; delete only the acknowledged prefix
+            for (int i = 0; i < rows.size(); i++) {
+                acks.get(i).get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                sent.add(rows.get(i).id());
+            }
+            if (failing) {
+                LOG.info("outbox: Kafka reachable again, publishing resumed");
+                failing = false;
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("outbox: cannot publish to Kafka (%s); %d event(s) wait and will be retried",
+                        e.getMessage(), rows.size() - sent.size());
+                failing = true;
+            }
+            resetProducer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!sent.isEmpty()) {
+            db.update("DELETE FROM outbox WHERE id = ANY (?)", (Object) sent.toArray(Long[]::new));
+        }
+    }
+
+    /** Creates the topic bot-service writes before the first publish. */
+    private void ensureTopics() throws ExecutionException, InterruptedException, TimeoutException {
+        if (topicsReady) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers(),
+                "request.timeout.ms", "5000", "default.api.timeout.ms", "8000"))) {
+            NewTopic specs = new NewTopic(Topics.BOT_EVENTS, config.partitions(), (short) 1);
+            try {
+                admin.createTopics(List.of(specs)).all().get(8, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        topicsReady = true;
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(5000 + 1,
+                    config.sendTimeout().toMillis())));
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, "bot-outbox");
+            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        }
+        return producer;
+    }
+
+    private synchronized void resetProducer() {
+        if (producer != null) {
+            producer.close(java.time.Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        wake();
+        if (loop != null) {
+            try {
+                loop.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        resetProducer();
+    }
+}
