@@ -151,11 +151,7 @@ public class SigningKeys {
     }
 
     private static String thumbprint(RsaJsonWebKey key) {
-        try {
-            return key.calculateBase64urlEncodedThumbprint("SHA-256");
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        return key.calculateBase64urlEncodedThumbprint("SHA-256");
     }
 
     private static RsaJsonWebKey toKey(String json) {
