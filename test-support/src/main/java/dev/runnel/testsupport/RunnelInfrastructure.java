@@ -11,15 +11,22 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
 
     private static PostgresCluster postgres;
     private static KafkaBroker kafka;
+    private static java.nio.file.Path home;
 
     /** Starts the infrastructure once, however many test classes ask for it. */
     public static synchronized void ensureStarted() {
         if (postgres == null) {
             postgres = PostgresCluster.start();
             kafka = KafkaBroker.start();
+            try {
+                home = java.nio.file.Files.createTempDirectory("runnel-home-");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 kafka.close();
                 postgres.close();
+                Processes.deleteTree(home);
             }, "runnel-test-infrastructure-stop"));
         }
     }
@@ -27,6 +34,12 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
     public static PostgresCluster postgres() {
         ensureStarted();
         return postgres;
+    }
+
+    /** The state folder of this test JVM (bot-service writes its first-start keys there). */
+    public static java.nio.file.Path home() {
+        ensureStarted();
+        return home;
     }
 
     public static KafkaBroker kafka() {
@@ -41,7 +54,9 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", PostgresCluster.USER,
                 "quarkus.datasource.password", "",
-                "kafka.bootstrap.servers", kafka.bootstrapServers());
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "runnel.bot.home", home.toString(),
+                "runnel.bot.signing-key", TestTokens.signingKeyJwk());
     }
 
     @Override
