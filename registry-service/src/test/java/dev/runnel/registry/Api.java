@@ -5,30 +5,56 @@ import static io.restassured.RestAssured.given;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.Json;
+import dev.runnel.testsupport.Identities;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 
-/** Small steps the registry tests repeat: upload a codebase, push a package, read seed JSON. */
+/**
+ * A developer with a project of its own, and the registry calls the tests make as that developer:
+ * upload a codebase, push a package, read seed JSON.
+ */
 final class Api {
 
-    private Api() {
+    final String project;
+    final String token;
+
+    private Api(String project, String token) {
+        this.project = project;
+        this.token = token;
     }
 
-    static String uniqueProject() {
-        return "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    /** A new user (from bot-service) who owns a new project; its token names the project. */
+    static Api newProject() {
+        Identities.User user = Identities.user("dev");
+        String project = Identities.project(user.token());
+        return new Api(project, user.token());
     }
 
-    /** Uploads a fresh codebase (unique bytes) and returns its id. */
-    static String codebase(String... extraFiles) {
+    /** The same project, as another caller. */
+    Api as(String otherToken) {
+        return new Api(project, otherToken);
+    }
+
+    RequestSpecification request() {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    /** Uploads a fresh codebase (unique bytes) to the project and returns its id. */
+    String codebase(String... extraFiles) {
         String[] files = new String[extraFiles.length + 2];
         System.arraycopy(extraFiles, 0, files, 0, extraFiles.length);
         files[extraFiles.length] = "unique.txt";
         files[extraFiles.length + 1] = UUID.randomUUID().toString();
-        return given().contentType("application/zip").body(Zips.codebase(files)).post("/api/v1/codebases")
-                .then().statusCode(201).extract().path("id");
+        return upload(Zips.codebase(files)).statusCode(201).extract().path("id");
+    }
+
+    ValidatableResponse upload(byte[] zip) {
+        return request().contentType("application/zip").body(zip).post("/api/v1/codebases?projectId=" + project)
+                .then();
     }
 
     static ObjectNode seed(String name) {
@@ -39,35 +65,42 @@ final class Api {
         }
     }
 
-    /** The seed's package JSON, in a project, with a codebase. */
-    static ObjectNode seedPackage(String projectId, String codebaseId) {
+    /** The seed's package JSON, in this project, with a codebase. */
+    ObjectNode seedPackage(String codebaseId) {
         ObjectNode pkg = seed("package.json");
-        pkg.put("projectId", projectId);
+        pkg.put("projectId", project);
         pkg.putObject("codebase").put("type", "blob").put("id", codebaseId);
         return pkg;
     }
 
-    static ValidatableResponse post(String path, Object body) {
-        return given().contentType("application/json").body(body.toString()).post("/api/v1" + path).then();
+    /** Pushes the seed package (under a name of our choosing) and returns its id. */
+    String pushPackage(String name) {
+        ObjectNode pkg = seedPackage(codebase());
+        pkg.put("name", name);
+        return post("/packages", pkg).statusCode(201).extract().path("id");
     }
 
-    static ValidatableResponse patch(String path, Object body) {
-        return given().contentType("application/json").body(body.toString()).patch("/api/v1" + path).then();
+    ValidatableResponse post(String path, Object body) {
+        return request().contentType("application/json").body(body.toString()).post("/api/v1" + path).then();
     }
 
-    static ValidatableResponse postRaw(String path, String body) {
-        return given().contentType("application/json").body(body).post("/api/v1" + path).then();
+    ValidatableResponse postRaw(String path, String body) {
+        return request().contentType("application/json").body(body).post("/api/v1" + path).then();
     }
 
-    static ValidatableResponse delete(String path) {
-        return given().delete("/api/v1" + path).then();
+    ValidatableResponse patch(String path, Object body) {
+        return request().contentType("application/json").body(body.toString()).patch("/api/v1" + path).then();
+    }
+
+    ValidatableResponse get(String path) {
+        return request().get("/api/v1" + path).then();
+    }
+
+    ValidatableResponse delete(String path) {
+        return request().delete("/api/v1" + path).then();
     }
 
     static ObjectMapper mapper() {
         return Json.mapper();
-    }
-
-    static ValidatableResponse get(String path) {
-        return given().get("/api/v1" + path).then();
     }
 }

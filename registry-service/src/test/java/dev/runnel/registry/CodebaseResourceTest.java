@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -20,7 +20,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(RunnelInfrastructure.class)
+@WithTestResource(RunnelPlatform.class)
 class CodebaseResourceTest {
 
     static final String PROBLEM = "application/problem+json";
@@ -33,39 +33,42 @@ class CodebaseResourceTest {
         }
     }
 
-    static Response upload(byte[] zip) {
-        return given().contentType("application/zip").body(zip).post("/api/v1/codebases");
-    }
 
     @Test
     void roundTripIsByteIdenticalAndTheSameBytesAreStoredOnce() throws Exception {
+        Api api = Api.newProject();
         byte[] zip = Zips.codebase("lib/helper.py", "X = " + System.nanoTime());
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip));
         long before = storedCodebases();
 
-        upload(zip).then().statusCode(201).body("type", equalTo("blob")).body("id", equalTo(sha))
+        api.upload(zip).statusCode(201).body("type", equalTo("blob")).body("id", equalTo(sha))
                 .body("sha256", equalTo(sha)).body("size", equalTo(zip.length));
-        upload(zip).then().statusCode(200).body("id", equalTo(sha));
-        given().multiPart("file", "code.zip", zip, "application/zip").post("/api/v1/codebases")
-                .then().statusCode(200).body("id", equalTo(sha));
+        api.upload(zip).statusCode(200).body("id", equalTo(sha));
+        api.request().multiPart("file", "code.zip", zip, "application/zip").multiPart("projectId", api.project)
+                .post("/api/v1/codebases").then().statusCode(200).body("id", equalTo(sha));
+        // the same bytes in another project: linked there, still stored once
+        Api other = Api.newProject();
+        other.upload(zip).statusCode(201);
         assertThat(storedCodebases()).isEqualTo(before + 1);
 
-        byte[] downloaded = given().get("/api/v1/codebases/" + sha).then().statusCode(200)
+        byte[] downloaded = api.request().get("/api/v1/codebases/" + sha).then().statusCode(200)
                 .contentType("application/zip").extract().asByteArray();
         assertThat(downloaded).isEqualTo(zip);
     }
 
     @Test
     void multipartUploadIsAccepted() {
+        Api api = Api.newProject();
         byte[] zip = Zips.codebase("other.py", "Y = " + System.nanoTime());
-        given().multiPart("file", "code.zip", zip, "application/zip").post("/api/v1/codebases")
-                .then().statusCode(201).body("size", equalTo(zip.length));
-        given().multiPart("other", "x").post("/api/v1/codebases")
+        api.request().multiPart("file", "code.zip", zip, "application/zip")
+                .post("/api/v1/codebases?projectId=" + api.project).then().statusCode(201).body("size", equalTo(zip.length));
+        api.request().multiPart("other", "x").post("/api/v1/codebases?projectId=" + api.project)
                 .then().statusCode(400).contentType(PROBLEM).body("field", equalTo("file"));
     }
 
     @Test
     void everyBadZipIsRefusedAndNothingIsStored() throws Exception {
+        Api api = Api.newProject();
         long before = storedCodebases();
         byte[] good = Zips.codebase("data.txt", "z".repeat(2000) + System.nanoTime());
 
@@ -90,13 +93,13 @@ class CodebaseResourceTest {
         bad.put("too many entries", Zips.of(many));
 
         for (Map.Entry<String, byte[]> zip : bad.entrySet()) {
-            upload(zip.getValue()).then().log().ifValidationFails()
+            api.upload(zip.getValue()).log().ifValidationFails()
                     .statusCode(400).contentType(PROBLEM).body("field", equalTo("codebase"))
                     .body("message", containsString("codebase"));
         }
         byte[] random = new byte[3 * 1024 * 1024];
         new Random(7).nextBytes(random);
-        upload(Zips.of(Map.of("big.bin", random))).then().statusCode(413).contentType(PROBLEM);
+        api.upload(Zips.of(Map.of("big.bin", random))).statusCode(413).contentType(PROBLEM);
 
         assertThat(storedCodebases()).isEqualTo(before);
     }
@@ -104,14 +107,15 @@ class CodebaseResourceTest {
     @Test
     void unixPermissionsWithoutAFileTypeCountAsAPlainFile() {
         byte[] zip = Zips.permissionsWithoutType(Zips.codebase("n.txt", "" + System.nanoTime()), 0);
-        upload(zip).then().statusCode(201);
+        Api.newProject().upload(zip).statusCode(201);
     }
 
     @Test
     void unknownCodebaseAndWrongMediaTypeAnswerProblems() {
-        given().get("/api/v1/codebases/" + "0".repeat(64)).then().statusCode(404).contentType(PROBLEM)
+        Api api = Api.newProject();
+        api.request().get("/api/v1/codebases/" + "0".repeat(64)).then().statusCode(404).contentType(PROBLEM)
                 .body("status", equalTo(404)).body("title", equalTo("Not found"));
-        given().contentType("text/plain").body("x").post("/api/v1/codebases").then().statusCode(415)
+        api.request().contentType("text/plain").body("x").post("/api/v1/codebases").then().statusCode(415)
                 .contentType(PROBLEM);
     }
 }

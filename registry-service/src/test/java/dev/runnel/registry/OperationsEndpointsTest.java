@@ -6,12 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(RunnelInfrastructure.class)
+@WithTestResource(RunnelPlatform.class)
 class OperationsEndpointsTest {
 
     @Test

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
@@ -13,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(RunnelInfrastructure.class)
+@WithTestResource(RunnelPlatform.class)
 class OutboxKafkaOutageTest {
 
     static long pendingEvents(String serviceId) throws Exception {
@@ -26,17 +27,18 @@ class OutboxKafkaOutageTest {
 
     @Test
     void updatesMadeWhileKafkaIsDownArePublishedInOrderOnceItIsBack() throws Exception {
-        String project = Api.uniqueProject();
-        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+        Api api = Api.newProject();
+        String project = api.project;
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
                 .extract().path("id");
-        String id = Api.post("/services", Api.mapper().createObjectNode().put("name", "outage")
+        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "outage")
                 .put("packageId", packageId)).statusCode(201).extract().path("id");
         assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
 
         RunnelInfrastructure.kafka().stop();
         try {
             for (int replicas = 2; replicas <= 3; replicas++) {
-                Api.patch("/services/" + id, Api.mapper().createObjectNode().set("runtime",
+                api.patch("/services/" + id, Api.mapper().createObjectNode().set("runtime",
                         Api.mapper().createObjectNode().put("replicas", replicas)))
                         .statusCode(200).body("version", equalTo(replicas));
             }

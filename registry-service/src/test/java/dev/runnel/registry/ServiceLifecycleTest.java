@@ -12,6 +12,7 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
 import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.RunnelPlatform;
 import dev.runnel.testsupport.TopicReader;
 import dev.runnel.testsupport.TopicReader.Message;
 import io.quarkus.test.common.WithTestResource;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(RunnelInfrastructure.class)
+@WithTestResource(RunnelPlatform.class)
 class ServiceLifecycleTest {
 
     static List<ServiceSpec> specs(String serviceId, int atLeast) {
@@ -39,13 +40,13 @@ class ServiceLifecycleTest {
         }
     }
 
-    static String pushWithThreeUpdates(String project) {
-        ObjectNode pkg = Api.seedPackage(project, Api.codebase());
+    static String pushWithThreeUpdates(Api api) {
+        ObjectNode pkg = api.seedPackage(api.codebase());
         ((ObjectNode) pkg.get("modules").get(0)).putArray("initInputs").addObject().put("name", "model")
                 .put("type", "String");
-        String id = Api.post("/packages", pkg).statusCode(201).extract().path("id");
+        String id = api.post("/packages", pkg).statusCode(201).extract().path("id");
         for (int i = 2; i <= 4; i++) {
-            Api.patch("/packages/" + id, Api.mapper().createObjectNode().put("description", "rev " + i))
+            api.patch("/packages/" + id, Api.mapper().createObjectNode().put("description", "rev " + i))
                     .statusCode(200).body("version", equalTo(i));
         }
         return id;
@@ -53,13 +54,14 @@ class ServiceLifecycleTest {
 
     @Test
     void seedServiceJsonIsAcceptedAsWritten() {
-        String project = Api.uniqueProject();
-        ObjectNode pkg = Api.seedPackage(project, Api.codebase());
+        Api api = Api.newProject();
+        String project = api.project;
+        ObjectNode pkg = api.seedPackage(api.codebase());
         pkg.put("name", "seed-pkg-" + project);
-        Api.post("/packages", pkg).statusCode(201);
+        api.post("/packages", pkg).statusCode(201);
         ObjectNode service = Api.seed("service.json");
         service.put("packageName", "seed-pkg-" + project);
-        Api.post("/services", service).statusCode(201)
+        api.post("/services", service).statusCode(201)
                 .body("name", equalTo("service-name")).body("projectId", equalTo(project))
                 .body("packageRevision", equalTo(1)).body("moduleName", equalTo("default_module"))
                 .body("runtime.concurrency", equalTo(6)).body("runtime.replicas", equalTo(1))
@@ -71,26 +73,27 @@ class ServiceLifecycleTest {
 
     @Test
     void pushUpdateDeployMoveAndRestoreAreVisibleInTheApiAndOnServiceSpecs() {
-        String project = Api.uniqueProject();
-        String packageId = pushWithThreeUpdates(project);
-        Api.get("/packages/" + packageId + "/revisions").body("items", hasSize(4));
+        Api api = Api.newProject();
+        String project = api.project;
+        String packageId = pushWithThreeUpdates(api);
+        api.get("/packages/" + packageId + "/revisions").body("items", hasSize(4));
 
         ObjectNode deploy = Api.mapper().createObjectNode().put("name", "classifier").put("projectId", project)
                 .put("packageId", packageId).put("packageRevision", 1);
         deploy.putObject("initParams").put("model", "resnet");
         deploy.putObject("runtime").put("concurrency", 4).putObject("autoscaler").put("maxReplicas", 3);
-        String id = Api.post("/services", deploy).statusCode(201)
+        String id = api.post("/services", deploy).statusCode(201)
                 .body("packageRevision", equalTo(1)).body("version", equalTo(1))
                 .body("runtime.autoscaler.minReplicas", equalTo(0)).body("runtime.autoscaler.queueLength", equalTo(10))
                 .extract().path("id");
 
-        Api.patch("/services/" + id, Api.mapper().createObjectNode().put("packageRevision", 3)).statusCode(200)
+        api.patch("/services/" + id, Api.mapper().createObjectNode().put("packageRevision", 3)).statusCode(200)
                 .body("packageRevision", equalTo(3)).body("version", equalTo(2));
 
-        Api.post("/services/" + id + "/revisions/1/restore", "").statusCode(200)
+        api.post("/services/" + id + "/revisions/1/restore", "").statusCode(200)
                 .body("packageRevision", equalTo(1)).body("version", equalTo(3)).body("initParams.model", equalTo("resnet"));
 
-        Api.get("/services/" + id + "/revisions").statusCode(200).body("items.version", equalTo(List.of(1, 2, 3)))
+        api.get("/services/" + id + "/revisions").statusCode(200).body("items.version", equalTo(List.of(1, 2, 3)))
                 .body("items.packageRevision", equalTo(List.of(1, 3, 1)));
 
         List<ServiceSpec> specs = specs(id, 3);
@@ -109,36 +112,38 @@ class ServiceLifecycleTest {
 
     @Test
     void theWholeServiceJsonSentBackWithoutChangesMakesNoNewVersion() {
-        String project = Api.uniqueProject();
-        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+        Api api = Api.newProject();
+        String project = api.project;
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
                 .extract().path("id");
-        String body = Api.post("/services", Api.mapper().createObjectNode().put("name", "same").put("packageId",
+        String body = api.post("/services", Api.mapper().createObjectNode().put("name", "same").put("packageId",
                 packageId)).statusCode(201).extract().asString();
         ObjectNode service = (ObjectNode) parse(body);
-        Api.patch("/services/" + service.get("id").asText(), service).statusCode(200).body("version", equalTo(1));
+        api.patch("/services/" + service.get("id").asText(), service).statusCode(200).body("version", equalTo(1));
         ((ObjectNode) service.get("runtime")).put("replicas", 2);
-        Api.patch("/services/" + service.get("id").asText(), service).statusCode(200).body("version", equalTo(2))
+        api.patch("/services/" + service.get("id").asText(), service).statusCode(200).body("version", equalTo(2))
                 .body("runtime.replicas", equalTo(2));
         service.put("projectId", "someone-else");
-        Api.patch("/services/" + service.get("id").asText(), service).statusCode(400)
+        api.patch("/services/" + service.get("id").asText(), service).statusCode(400)
                 .body("field", equalTo("projectId"));
     }
 
     @Test
     void stopResumeAndDeletePublishTheirState() {
-        String project = Api.uniqueProject();
-        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+        Api api = Api.newProject();
+        String project = api.project;
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
                 .extract().path("id");
-        String id = Api.post("/services", Api.mapper().createObjectNode().put("name", "s1").put("packageId",
+        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "s1").put("packageId",
                 packageId)).statusCode(201).extract().path("id");
-        Api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Active"));
+        api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Active"));
 
-        Api.post("/services/" + id + "/stop", "").statusCode(200).body("active", equalTo(false))
+        api.post("/services/" + id + "/stop", "").statusCode(200).body("active", equalTo(false))
                 .body("version", equalTo(1));
-        Api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Inactive"));
-        Api.post("/services/" + id + "/resume", "").statusCode(200).body("active", equalTo(true));
-        Api.delete("/services/" + id).statusCode(204);
-        Api.get("/services/" + id).statusCode(404).contentType("application/problem+json");
+        api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Inactive"));
+        api.post("/services/" + id + "/resume", "").statusCode(200).body("active", equalTo(true));
+        api.delete("/services/" + id).statusCode(204);
+        api.get("/services/" + id).statusCode(404).contentType("application/problem+json");
 
         List<ServiceSpec> specs = specs(id, 4);
         assertThat(specs).hasSize(4);
@@ -148,66 +153,69 @@ class ServiceLifecycleTest {
 
     @Test
     void manyServicesFromOneModuleAndListsByProject() {
-        String project = Api.uniqueProject();
-        String packageId = Api.post("/packages", Api.seedPackage(project, Api.codebase())).statusCode(201)
+        Api api = Api.newProject();
+        String project = api.project;
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
                 .extract().path("id");
         for (String name : List.of("a", "b", "c")) {
-            Api.post("/services", Api.mapper().createObjectNode().put("name", name).put("packageId", packageId))
+            api.post("/services", Api.mapper().createObjectNode().put("name", name).put("packageId", packageId))
                     .statusCode(201);
         }
-        Api.post("/services", Api.mapper().createObjectNode().put("name", "a").put("packageId", packageId))
+        api.post("/services", Api.mapper().createObjectNode().put("name", "a").put("packageId", packageId))
                 .statusCode(409);
-        Api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(3));
-        Api.get("/services?projectId=" + project + "&name=b").statusCode(200).body("items[0].name", equalTo("b"));
+        api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(3));
+        api.get("/services?projectId=" + project + "&name=b").statusCode(200).body("items[0].name", equalTo("b"));
     }
 
     @Test
     void invalidDeploysAnswerProblemsNamingTheFieldAndStoreNothing() {
-        String project = Api.uniqueProject();
-        ObjectNode pkg = Api.seedPackage(project, Api.codebase());
+        Api api = Api.newProject();
+        String project = api.project;
+        ObjectNode pkg = api.seedPackage(api.codebase());
         ((ObjectNode) pkg.get("modules").get(0)).putArray("initInputs").addObject().put("name", "threshold")
                 .put("type", "Float");
-        String packageId = Api.post("/packages", pkg).statusCode(201).extract().path("id");
+        String packageId = api.post("/packages", pkg).statusCode(201).extract().path("id");
 
-        invalid(packageId, s -> s.remove("name"), "name");
-        invalid(packageId, s -> s.put("name", "has space"), "name");
-        invalid(packageId, s -> s.remove("packageId"), "packageId");
-        invalid(packageId, s -> s.put("packageId", "unknown"), "packageId");
-        invalid(packageId, s -> s.put("packageRevision", 9), "packageRevision");
-        invalid(packageId, s -> s.put("packageRevision", "newest"), "packageRevision");
-        invalid(packageId, s -> s.put("moduleName", "nope"), "moduleName");
-        invalid(packageId, s -> s.remove("initParams"), "initParams.threshold");
-        invalid(packageId, s -> ((ObjectNode) s.get("initParams")).put("threshold", "high"), "initParams.threshold");
-        invalid(packageId, s -> ((ObjectNode) s.get("initParams")).put("extra", 1), "initParams.extra");
-        invalid(packageId, s -> s.putObject("runtime").put("replicas", -1), "runtime.replicas");
-        invalid(packageId, s -> s.putObject("runtime").put("replicas", "two"), "runtime.replicas");
-        invalid(packageId, s -> s.putObject("runtime").put("concurrency", 0), "runtime.concurrency");
-        invalid(packageId, s -> s.putObject("runtime").put("podType", "huge"), "runtime.podType");
-        invalid(packageId, s -> s.putObject("runtime").put("gpu", true).put("podType", "regular-m"), "runtime.podType");
-        invalid(packageId, s -> s.putObject("runtime").put("runnerImage", "bad image"), "runtime.runnerImage");
-        invalid(packageId, s -> s.putObject("runtime").putObject("autoscaler").put("minReplicas", 3)
+        invalid(api, packageId, s -> s.remove("name"), "name");
+        invalid(api, packageId, s -> s.put("name", "has space"), "name");
+        invalid(api, packageId, s -> s.remove("packageId"), "packageId");
+        invalid(api, packageId, s -> s.put("packageId", "unknown"), "packageId");
+        invalid(api, packageId, s -> s.put("packageRevision", 9), "packageRevision");
+        invalid(api, packageId, s -> s.put("packageRevision", "newest"), "packageRevision");
+        invalid(api, packageId, s -> s.put("moduleName", "nope"), "moduleName");
+        invalid(api, packageId, s -> s.remove("initParams"), "initParams.threshold");
+        invalid(api, packageId, s -> ((ObjectNode) s.get("initParams")).put("threshold", "high"), "initParams.threshold");
+        invalid(api, packageId, s -> ((ObjectNode) s.get("initParams")).put("extra", 1), "initParams.extra");
+        invalid(api, packageId, s -> s.putObject("runtime").put("replicas", -1), "runtime.replicas");
+        invalid(api, packageId, s -> s.putObject("runtime").put("replicas", "two"), "runtime.replicas");
+        invalid(api, packageId, s -> s.putObject("runtime").put("concurrency", 0), "runtime.concurrency");
+        invalid(api, packageId, s -> s.putObject("runtime").put("podType", "huge"), "runtime.podType");
+        invalid(api, packageId, s -> s.putObject("runtime").put("gpu", true).put("podType", "regular-m"), "runtime.podType");
+        invalid(api, packageId, s -> s.putObject("runtime").put("runnerImage", "bad image"), "runtime.runnerImage");
+        invalid(api, packageId, s -> s.putObject("runtime").putObject("autoscaler").put("minReplicas", 3)
                 .put("maxReplicas", 2), "runtime.autoscaler.maxReplicas");
-        invalid(packageId, s -> s.putObject("runtime").putObject("autoscaler").put("queueLength", 0),
+        invalid(api, packageId, s -> s.putObject("runtime").putObject("autoscaler").put("queueLength", 0),
                 "runtime.autoscaler.queueLength");
-        invalid(packageId, s -> s.put("maxAttempts", 0), "maxAttempts");
-        invalid(packageId, s -> s.put("executionTimeout", 0), "executionTimeout");
-        invalid(packageId, s -> s.put("onReset", "explode"), "onReset");
-        invalid(packageId, s -> s.put("drainTime", -5), "drainTime");
-        invalid(packageId, s -> s.putArray("triggers").addObject().put("name", "t"), "triggers");
+        invalid(api, packageId, s -> s.put("maxAttempts", 0), "maxAttempts");
+        invalid(api, packageId, s -> s.put("executionTimeout", 0), "executionTimeout");
+        invalid(api, packageId, s -> s.put("onReset", "explode"), "onReset");
+        invalid(api, packageId, s -> s.put("drainTime", -5), "drainTime");
+        invalid(api, packageId, s -> s.putArray("triggers").addObject().put("name", "t"), "triggers");
 
-        Api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(0));
+        api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(0));
 
         ObjectNode gpu = valid(packageId);
         gpu.putObject("runtime").put("gpu", true);
-        Api.post("/services", gpu).statusCode(201).body("runtime.podType", equalTo("gpu-t4"));
+        api.post("/services", gpu).statusCode(201).body("runtime.podType", equalTo("gpu-t4"));
     }
 
     @Test
     void unknownServiceAnswers404Problem() {
-        Api.get("/services/nope").statusCode(404).contentType("application/problem+json")
+        Api api = Api.newProject();
+        api.get("/services/nope").statusCode(404).contentType("application/problem+json")
                 .body("message", containsString("nope"));
-        Api.patch("/services/nope", Api.mapper().createObjectNode()).statusCode(404);
-        Api.post("/services/nope/stop", "").statusCode(404);
+        api.patch("/services/nope", Api.mapper().createObjectNode()).statusCode(404);
+        api.post("/services/nope/stop", "").statusCode(404);
     }
 
     private static ObjectNode valid(String packageId) {
@@ -217,10 +225,10 @@ class ServiceLifecycleTest {
         return service;
     }
 
-    private static void invalid(String packageId, Consumer<ObjectNode> breakIt, String field) {
+    private static void invalid(Api api, String packageId, Consumer<ObjectNode> breakIt, String field) {
         ObjectNode service = valid(packageId);
         breakIt.accept(service);
-        Api.post("/services", service).log().ifValidationFails().statusCode(400)
+        api.post("/services", service).log().ifValidationFails().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo(field))
                 .body("message", containsString(field));
     }

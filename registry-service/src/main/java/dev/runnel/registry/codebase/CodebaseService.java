@@ -5,6 +5,8 @@ import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.registry.db.Db;
 import dev.runnel.registry.web.ApiException;
+import dev.runnel.registry.web.Caller;
+import jakarta.transaction.Transactional;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,36 +38,53 @@ public class CodebaseService {
     public record Stored(CodebaseRef ref, boolean created) {
     }
 
-    public Stored store(Path zip) {
+    /** Stores a zip for a project; {@code created} is false when these bytes were already stored for it. */
+    @Transactional
+    public Stored store(Path zip, String projectId, Caller caller) {
+        if (projectId == null || projectId.isBlank()) {
+            throw ApiException.invalid("projectId", "is required: the project the codebase belongs to");
+        }
+        caller.mayWrite(projectId);
         try {
             long size = Files.size(zip);
             String sha256 = sha256(zip);
-            Optional<CodebaseRef> existing = find(sha256);
-            if (existing.isPresent()) {
-                return new Stored(existing.get(), false);
+            boolean stored = db.count("SELECT count(*) FROM codebases WHERE id = ?", sha256) > 0;
+            if (!stored) {
+                List<String> files = inspector.inspect(zip, size);
+                db.update("INSERT INTO codebases (id, size, entries, data) VALUES (?, ?, CAST(? AS jsonb), ?)"
+                        + " ON CONFLICT (id) DO NOTHING", sha256, size, Db.json(files), Files.readAllBytes(zip));
             }
-            List<String> files = inspector.inspect(zip, size);
-            int inserted = db.update("INSERT INTO codebases (id, size, entries, data) VALUES (?, ?, CAST(? AS jsonb), ?)"
-                    + " ON CONFLICT (id) DO NOTHING", sha256, size, Db.json(files), Files.readAllBytes(zip));
-            return new Stored(CodebaseRef.blob(sha256, size), inserted == 1);
+            int linked = db.update("INSERT INTO codebase_projects (codebase_id, project_id) VALUES (?, ?)"
+                    + " ON CONFLICT DO NOTHING", sha256, projectId);
+            return new Stored(CodebaseRef.blob(sha256, size), linked == 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public Optional<CodebaseRef> find(String id) {
-        return db.one("SELECT id, size FROM codebases WHERE id = ?",
-                rs -> CodebaseRef.blob(rs.getString(1), rs.getLong(2)), id);
+    /** A codebase of a project, if the project has it. */
+    public Optional<CodebaseRef> find(String id, String projectId) {
+        return db.one("SELECT c.id, c.size FROM codebases c JOIN codebase_projects p ON p.codebase_id = c.id"
+                + " WHERE c.id = ? AND p.project_id = ?", rs -> CodebaseRef.blob(rs.getString(1), rs.getLong(2)),
+                id, projectId);
     }
 
-    public CodebaseRef get(String id) {
-        return find(id).orElseThrow(() -> ApiException.notFound("codebase", id));
+    public CodebaseRef get(String id, Caller caller) {
+        return visible(id, caller).orElseThrow(() -> ApiException.notFound("codebase", id));
     }
 
-    /** The bytes of a codebase, exactly as uploaded. */
-    public byte[] bytes(String id) {
+    /** The bytes of a codebase, exactly as uploaded, for a member of a project that has it. */
+    public byte[] bytes(String id, Caller caller) {
+        get(id, caller);
         return db.one("SELECT data FROM codebases WHERE id = ?", rs -> rs.getBytes(1), id)
                 .orElseThrow(() -> ApiException.notFound("codebase", id));
+    }
+
+    private Optional<CodebaseRef> visible(String id, Caller caller) {
+        return db.list("SELECT c.id, c.size, p.project_id FROM codebases c JOIN codebase_projects p"
+                + " ON p.codebase_id = c.id WHERE c.id = ?", rs -> new Object[] {CodebaseRef.blob(rs.getString(1),
+                rs.getLong(2)), rs.getString(3)}, id).stream()
+                .filter(row -> caller.isMember((String) row[1])).map(row -> (CodebaseRef) row[0]).findFirst();
     }
 
     /** The file names in a codebase. */

@@ -1,6 +1,7 @@
 package dev.runnel.registry.pkg;
 
 import dev.runnel.registry.web.ApiException;
+import dev.runnel.registry.web.Caller;
 import dev.runnel.registry.web.CallerContext;
 import dev.runnel.registry.web.Page;
 import dev.runnel.registry.web.PageRequest;
@@ -32,32 +33,34 @@ public class PackageResource {
 
     @POST
     public Response push(PackageRequest request) {
-        PackageDoc doc = packages.push(ApiException.requireBody(request), caller.current());
+        Caller who = caller.current();
+        PackageDoc doc = packages.push(ApiException.requireBody(request), who);
         return Response.status(201).entity(doc).build();
     }
 
     @GET
     public Page<PackageDoc> list(@QueryParam("projectId") String projectId, @QueryParam("name") String name,
                                  @QueryParam("page") Integer page, @QueryParam("pageSize") Integer pageSize) {
-        return packages.list(projectId, name, PageRequest.of(page, pageSize));
+        return packages.list(projectId, name, PageRequest.of(page, pageSize), caller.current());
     }
 
     @GET
     @Path("{id}")
     public PackageDoc get(@PathParam("id") String id) {
-        return packages.get(id);
+        return packages.get(id, caller.current());
     }
 
     @PATCH
     @Path("{id}")
     public PackageDoc update(@PathParam("id") String id, PackageRequest request) {
-        return packages.update(id, ApiException.requireBody(request));
+        Caller who = caller.current();
+        return packages.update(id, ApiException.requireBody(request), who);
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id, @QueryParam("force") boolean force) {
-        packages.delete(id, force);
+        packages.delete(id, force, caller.current());
         return Response.noContent().build();
     }
 
@@ -65,12 +68,12 @@ public class PackageResource {
     @Path("{id}/revisions")
     public Page<PackageDoc> revisions(@PathParam("id") String id, @QueryParam("page") Integer page,
                                       @QueryParam("pageSize") Integer pageSize) {
-        return packages.revisions(id, PageRequest.of(page, pageSize));
+        return packages.revisions(id, PageRequest.of(page, pageSize), caller.current());
     }
 
     @GET
     @Path("{id}/revisions/{revision}")
     public PackageDoc revision(@PathParam("id") String id, @PathParam("revision") int revision) {
-        return packages.revision(id, revision);
+        return packages.revision(id, revision, caller.current());
     }
 }

@@ -36,11 +36,12 @@ public class PackageService {
     public PackageDoc push(PackageRequest request, Caller caller) {
         PackageValidator.checkName("name", request.name());
         PackageValidator.checkProjectId(request.projectId());
-        CodebaseRef codebase = codebase(request.codebaseReference());
+        caller.mayWrite(request.projectId());
+        CodebaseRef codebase = codebase(request.codebaseReference(), request.projectId());
         List<Module> modules = PackageValidator.modules(request.modules(), codebases.files(codebase.id()));
         Instant now = now();
         PackageDoc doc = new PackageDoc(Ids.next(), request.name(), request.projectId(), 1, codebase, modules,
-                request.description(), caller.subject(), now, now);
+                request.description(), caller.username(), now, now);
         try {
             db.update("INSERT INTO packages (id, project_id, name, version, doc, created_at, updated_at)"
                     + " VALUES (?, ?, ?, 1, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(), doc.name(),
@@ -57,10 +58,11 @@ public class PackageService {
     }
 
     @Transactional
-    public PackageDoc update(String id, PackageRequest request) {
+    public PackageDoc update(String id, PackageRequest request, Caller caller) {
         PackageDoc current = db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ? FOR UPDATE",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
                 .orElseThrow(() -> ApiException.notFound("package", id));
+        caller.mayWrite(current.projectId(), () -> ApiException.notFound("package", id));
         if (request.name() != null && !request.name().equals(current.name())) {
             throw ApiException.invalid("name", "a package cannot be renamed; push a new package instead");
         }
@@ -68,7 +70,7 @@ public class PackageService {
             throw ApiException.invalid("projectId", "a package cannot move to another project");
         }
         CodebaseRef codebase = request.codebaseReference() == null ? current.codebase()
-                : codebase(request.codebaseReference());
+                : codebase(request.codebaseReference(), current.projectId());
         List<Module> modules = PackageValidator.modules(request.modules() == null ? current.modules()
                 : request.modules(), codebases.files(codebase.id()));
         PackageDoc next = new PackageDoc(current.id(), current.name(), current.projectId(), current.version() + 1,
@@ -80,33 +82,48 @@ public class PackageService {
         return next;
     }
 
-    public PackageDoc get(String id) {
+    public PackageDoc get(String id, Caller caller) {
+        PackageDoc doc = load(id);
+        caller.mayRead(doc.projectId(), () -> ApiException.notFound("package", id));
+        return doc;
+    }
+
+    /** A package, for a caller already allowed to see it. */
+    public PackageDoc load(String id) {
         return db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ?",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
                 .orElseThrow(() -> ApiException.notFound("package", id));
     }
 
+    /** A package by name, in a project the caller already may read. */
     public PackageDoc byName(String projectId, String name) {
         return db.one("SELECT " + COLUMNS + " FROM packages WHERE project_id = ? AND name = ?",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), projectId, name)
                 .orElseThrow(() -> ApiException.notFound("package", "'" + name + "' in project " + projectId));
     }
 
-    /** Packages of this name in any project (the caller's projects, once callers are authenticated). */
-    public List<PackageDoc> byNameInAnyProject(String name) {
-        return db.list("SELECT " + COLUMNS + " FROM packages WHERE name = ? LIMIT 2",
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), name);
+    /** Packages of this name in any of the caller's projects. */
+    public List<PackageDoc> byNameInProjectsOf(String name, Caller caller) {
+        return db.list("SELECT " + COLUMNS + " FROM packages WHERE name = ? AND project_id = ANY (?) LIMIT 2",
+                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), name,
+                caller.projects().keySet().toArray(String[]::new));
     }
 
-    /** One revision of a package, as it was pushed. */
+    public PackageDoc revision(String id, int revision, Caller caller) {
+        get(id, caller);
+        return revision(id, revision);
+    }
+
+    /** One revision of a package, as it was pushed, for a caller already allowed to see it. */
     public PackageDoc revision(String id, int revision) {
         return db.one("SELECT doc::text FROM package_revisions WHERE package_id = ? AND revision = ?",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id, revision)
                 .orElseThrow(() -> ApiException.notFound("revision", revision + " of package " + id));
     }
 
-    public Page<PackageDoc> list(String projectId, String name, PageRequest page) {
+    public Page<PackageDoc> list(String projectId, String name, PageRequest page, Caller caller) {
         PackageValidator.checkProjectId(projectId);
+        caller.mayRead(projectId);
         String where = " FROM packages WHERE project_id = ?" + (name == null ? "" : " AND name = ?");
         Object[] params = name == null ? new Object[] {projectId} : new Object[] {projectId, name};
         long total = db.count("SELECT count(*)" + where, params);
@@ -116,8 +133,8 @@ public class PackageService {
         return Page.of(items, total, page);
     }
 
-    public Page<PackageDoc> revisions(String id, PageRequest page) {
-        get(id);
+    public Page<PackageDoc> revisions(String id, PageRequest page, Caller caller) {
+        get(id, caller);
         long total = db.count("SELECT count(*) FROM package_revisions WHERE package_id = ?", id);
         List<PackageDoc> items = db.list("SELECT doc::text FROM package_revisions WHERE package_id = ?"
                 + " ORDER BY revision LIMIT " + page.pageSize() + " OFFSET " + page.offset(),
@@ -127,9 +144,10 @@ public class PackageService {
 
     /** Deletes a package; refused while services run from it, unless forced, which deletes them too. */
     @Transactional
-    public void delete(String id, boolean force) {
-        db.one("SELECT id FROM packages WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
+    public void delete(String id, boolean force, Caller caller) {
+        String projectId = db.one("SELECT project_id FROM packages WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
                 .orElseThrow(() -> ApiException.notFound("package", id));
+        caller.mayWrite(projectId, () -> ApiException.notFound("package", id));
         List<String> services = deployments.namesOfPackage(id);
         if (!services.isEmpty() && !force) {
             throw ApiException.conflict("package " + id + " has deployed services " + services
@@ -139,13 +157,13 @@ public class PackageService {
         db.update("DELETE FROM packages WHERE id = ?", id);
     }
 
-    private CodebaseRef codebase(String reference) {
+    private CodebaseRef codebase(String reference, String projectId) {
         if (reference == null || reference.isBlank()) {
             throw ApiException.invalid("codebase", "is required: upload a zip to /codebases and pass its id as"
                     + " codebase.id");
         }
-        return codebases.find(reference)
-                .orElseThrow(() -> ApiException.invalid("codebase.id", "no codebase with id '" + reference + "'"));
+        return codebases.find(reference, projectId).orElseThrow(() -> ApiException.invalid("codebase.id",
+                "project " + projectId + " has no codebase with id '" + reference + "'"));
     }
 
     private void insertRevision(PackageDoc doc) {

@@ -33,20 +33,23 @@ public class DeploymentService {
     private final Db db;
     private final Outbox outbox;
     private final Instance<PackageService> packages;
+    private final BotBinding bots;
 
-    public DeploymentService(Db db, Outbox outbox, Instance<PackageService> packages) {
+    public DeploymentService(Db db, Outbox outbox, Instance<PackageService> packages, BotBinding bots) {
         this.db = db;
         this.outbox = outbox;
         this.packages = packages;
+        this.bots = bots;
     }
 
     @Transactional
     public ServiceDoc deploy(ServiceRequest request, Caller caller) {
         PackageValidator.checkName("name", request.name());
-        PackageDoc pkg = packageOf(request);
+        PackageDoc pkg = packageOf(request, caller);
         if (request.projectId() != null && !request.projectId().equals(pkg.projectId())) {
             throw ApiException.invalid("projectId", "the package belongs to project " + pkg.projectId());
         }
+        caller.mayWrite(pkg.projectId(), () -> noPackage(request));
         noTriggers(request);
         PackageDoc revision = revisionOf(pkg, request.packageRevision());
         String moduleName = request.moduleName() == null ? Module.DEFAULT_NAME : request.moduleName();
@@ -60,7 +63,7 @@ public class DeploymentService {
                 ServiceValidator.executionTimeout(request.executionTimeout(), ServiceValidator.DEFAULT_EXECUTION_TIMEOUT),
                 ServiceValidator.onReset(request.onReset(), ServiceValidator.DEFAULT_ON_RESET),
                 ServiceValidator.drainTime(request.drainTime(), ServiceValidator.DEFAULT_DRAIN_TIME),
-                request.botUserName(), caller.subject(), now, now);
+                bots.bind(pkg.projectId(), request.botUserName(), caller), caller.username(), now, now);
         try {
             db.update("INSERT INTO services (id, project_id, name, package_id, version, active, doc, created_at,"
                     + " updated_at) VALUES (?, ?, ?, ?, 1, ?, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(),
@@ -79,8 +82,8 @@ public class DeploymentService {
 
     /** Applies the fields a request carries; a changed spec becomes a new version. */
     @Transactional
-    public ServiceDoc update(String id, ServiceRequest request) {
-        ServiceDoc current = lock(id);
+    public ServiceDoc update(String id, ServiceRequest request, Caller caller) {
+        ServiceDoc current = lockForWrite(id, caller);
         readOnly("id", request.id(), current.id());
         readOnly("projectId", request.projectId(), current.projectId());
         readOnly("packageId", request.packageId(), current.packageId());
@@ -90,7 +93,7 @@ public class DeploymentService {
         PackageValidator.checkName("name", name);
         PackageDoc revision = request.packageRevision() == null || request.packageRevision().isNull()
                 ? packages.get().revision(current.packageId(), current.packageRevision())
-                : revisionOf(packages.get().get(current.packageId()), request.packageRevision());
+                : revisionOf(packages.get().load(current.packageId()), request.packageRevision());
         String moduleName = request.moduleName() == null ? current.moduleName() : request.moduleName();
         Module module = module(revision, moduleName);
         ServiceDoc next = new ServiceDoc(current.id(), name, current.projectId(), current.packageId(),
@@ -103,29 +106,32 @@ public class DeploymentService {
                 ServiceValidator.executionTimeout(request.executionTimeout(), current.executionTimeout()),
                 ServiceValidator.onReset(request.onReset(), current.onReset()),
                 ServiceValidator.drainTime(request.drainTime(), current.drainTime()),
-                request.botUserName() == null ? current.botUserName() : request.botUserName(),
+                request.botUserName() == null || request.botUserName().equals(current.botUserName())
+                        ? current.botUserName() : bots.bind(current.projectId(), request.botUserName(), caller),
                 current.creator(), current.createdAt(), current.updatedAt());
         return save(current, next, revision, module);
     }
 
     /** Makes an earlier version current again, as a new version. */
     @Transactional
-    public ServiceDoc restore(String id, int version) {
-        ServiceDoc current = lock(id);
+    public ServiceDoc restore(String id, int version, Caller caller) {
+        ServiceDoc current = lockForWrite(id, caller);
         ServiceDoc old = revision(id, version);
+        String bot = old.botUserName() == null || old.botUserName().equals(current.botUserName())
+                ? current.botUserName() : bots.bind(current.projectId(), old.botUserName(), caller);
         PackageDoc revision = packages.get().revision(current.packageId(), old.packageRevision());
         Module module = module(revision, old.moduleName());
         ServiceDoc next = new ServiceDoc(current.id(), old.name(), current.projectId(), current.packageId(),
                 current.packageName(), old.packageRevision(), old.moduleName(), current.version(), current.active(),
                 old.runtime(), old.initParams(), old.maxAttempts(), old.executionTimeout(), old.onReset(),
-                old.drainTime(), old.botUserName(), current.creator(), current.createdAt(), current.updatedAt());
+                old.drainTime(), bot, current.creator(), current.createdAt(), current.updatedAt());
         return save(current, next, revision, module);
     }
 
     /** Stops (Inactive) or resumes (Active) a service; this is not a new version. */
     @Transactional
-    public ServiceDoc setActive(String id, boolean active) {
-        ServiceDoc current = lock(id);
+    public ServiceDoc setActive(String id, boolean active, Caller caller) {
+        ServiceDoc current = lockForWrite(id, caller);
         if (current.active() == active) {
             return current;
         }
@@ -138,8 +144,12 @@ public class DeploymentService {
     }
 
     @Transactional
-    public void delete(String id) {
-        lock(id);
+    public void delete(String id, Caller caller) {
+        lockForWrite(id, caller);
+        deleteRow(id);
+    }
+
+    private void deleteRow(String id) {
         db.update("DELETE FROM services WHERE id = ?", id);
         outbox.append(Topics.SERVICE_SPECS, id, Outbox.newEventId(), null);
     }
@@ -148,7 +158,7 @@ public class DeploymentService {
     public void deleteAllOfPackage(String packageId) {
         for (String id : db.list("SELECT id FROM services WHERE package_id = ? ORDER BY id FOR UPDATE",
                 rs -> rs.getString(1), packageId)) {
-            delete(id);
+            deleteRow(id);
         }
     }
 
@@ -156,19 +166,31 @@ public class DeploymentService {
         return db.list("SELECT name FROM services WHERE package_id = ? ORDER BY name", rs -> rs.getString(1), packageId);
     }
 
-    public ServiceDoc get(String id) {
+    public ServiceDoc get(String id, Caller caller) {
+        ServiceDoc doc = load(id);
+        caller.mayRead(doc.projectId(), () -> ApiException.notFound("service", id));
+        return doc;
+    }
+
+    private ServiceDoc load(String id) {
         return db.one("SELECT doc::text FROM services WHERE id = ?", rs -> Db.fromJson(rs.getString(1),
                 ServiceDoc.class), id).orElseThrow(() -> ApiException.notFound("service", id));
     }
 
-    public ServiceDoc revision(String id, int version) {
+    public ServiceDoc revision(String id, int version, Caller caller) {
+        get(id, caller);
+        return revision(id, version);
+    }
+
+    private ServiceDoc revision(String id, int version) {
         return db.one("SELECT doc::text FROM service_revisions WHERE service_id = ? AND version = ?",
                 rs -> Db.fromJson(rs.getString(1), ServiceDoc.class), id, version)
                 .orElseThrow(() -> ApiException.notFound("version", version + " of service " + id));
     }
 
-    public Page<ServiceDoc> list(String projectId, String name, String packageId, PageRequest page) {
+    public Page<ServiceDoc> list(String projectId, String name, String packageId, PageRequest page, Caller caller) {
         PackageValidator.checkProjectId(projectId);
+        caller.mayRead(projectId);
         StringBuilder where = new StringBuilder(" FROM services WHERE project_id = ?");
         List<Object> params = new java.util.ArrayList<>(List.of(projectId));
         if (name != null) {
@@ -186,8 +208,8 @@ public class DeploymentService {
         return Page.of(items, total, page);
     }
 
-    public Page<ServiceDoc> revisions(String id, PageRequest page) {
-        get(id);
+    public Page<ServiceDoc> revisions(String id, PageRequest page, Caller caller) {
+        get(id, caller);
         long total = db.count("SELECT count(*) FROM service_revisions WHERE service_id = ?", id);
         List<ServiceDoc> items = db.list("SELECT doc::text FROM service_revisions WHERE service_id = ?"
                 + " ORDER BY version LIMIT " + page.pageSize() + " OFFSET " + page.offset(),
@@ -220,22 +242,24 @@ public class DeploymentService {
         return saved;
     }
 
-    private ServiceDoc lock(String id) {
-        return db.one("SELECT doc::text FROM services WHERE id = ? FOR UPDATE",
+    private ServiceDoc lockForWrite(String id, Caller caller) {
+        ServiceDoc doc = db.one("SELECT doc::text FROM services WHERE id = ? FOR UPDATE",
                 rs -> Db.fromJson(rs.getString(1), ServiceDoc.class), id)
                 .orElseThrow(() -> ApiException.notFound("service", id));
+        caller.mayWrite(doc.projectId(), () -> ApiException.notFound("service", id));
+        return doc;
     }
 
-    private PackageDoc packageOf(ServiceRequest request) {
+    private PackageDoc packageOf(ServiceRequest request, Caller caller) {
         if (request.packageId() != null) {
             try {
-                return packages.get().get(request.packageId());
+                return packages.get().get(request.packageId(), caller);
             } catch (ApiException e) {
-                throw ApiException.invalid("packageId", "no package with id '" + request.packageId() + "'");
+                throw noPackage(request);
             }
         }
         if (request.packageName() != null && request.projectId() == null) {
-            List<PackageDoc> named = packages.get().byNameInAnyProject(request.packageName());
+            List<PackageDoc> named = packages.get().byNameInProjectsOf(request.packageName(), caller);
             if (named.size() != 1) {
                 throw ApiException.invalid("packageName", named.isEmpty()
                         ? "no package named '" + request.packageName() + "'"
@@ -245,14 +269,22 @@ public class DeploymentService {
         }
         if (request.packageName() != null) {
             PackageValidator.checkProjectId(request.projectId());
+            caller.mayRead(request.projectId(), () -> noPackage(request));
             try {
                 return packages.get().byName(request.projectId(), request.packageName());
             } catch (ApiException e) {
-                throw ApiException.invalid("packageName", "no package named '" + request.packageName()
-                        + "' in project " + request.projectId());
+                throw noPackage(request);
             }
         }
         throw ApiException.invalid("packageId", "is required (or packageName with projectId)");
+    }
+
+    /** The same answer for a package that does not exist and one the caller may not see. */
+    private static ApiException noPackage(ServiceRequest request) {
+        return request.packageId() != null
+                ? ApiException.invalid("packageId", "no package with id '" + request.packageId() + "'")
+                : ApiException.invalid("packageName", "no package named '" + request.packageName() + "'"
+                        + (request.projectId() == null ? "" : " in project " + request.projectId()));
     }
 
     private PackageDoc revisionOf(PackageDoc pkg, JsonNode requested) {

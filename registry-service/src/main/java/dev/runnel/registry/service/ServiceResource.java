@@ -1,6 +1,7 @@
 package dev.runnel.registry.service;
 
 import dev.runnel.registry.web.ApiException;
+import dev.runnel.registry.web.Caller;
 import dev.runnel.registry.web.CallerContext;
 import dev.runnel.registry.web.Page;
 import dev.runnel.registry.web.PageRequest;
@@ -36,33 +37,34 @@ public class ServiceResource {
 
     @POST
     public Response deploy(ServiceRequest request) {
-        return Response.status(201).entity(deployments.deploy(ApiException.requireBody(request), caller.current()))
-                .build();
+        Caller who = caller.current();
+        return Response.status(201).entity(deployments.deploy(ApiException.requireBody(request), who)).build();
     }
 
     @GET
     public Page<ServiceDoc> list(@QueryParam("projectId") String projectId, @QueryParam("name") String name,
                                  @QueryParam("packageId") String packageId, @QueryParam("page") Integer page,
                                  @QueryParam("pageSize") Integer pageSize) {
-        return deployments.list(projectId, name, packageId, PageRequest.of(page, pageSize));
+        return deployments.list(projectId, name, packageId, PageRequest.of(page, pageSize), caller.current());
     }
 
     @GET
     @Path("{id}")
     public ServiceDoc get(@PathParam("id") String id) {
-        return deployments.get(id);
+        return deployments.get(id, caller.current());
     }
 
     @PATCH
     @Path("{id}")
     public ServiceDoc update(@PathParam("id") String id, ServiceRequest request) {
-        return deployments.update(id, ApiException.requireBody(request));
+        Caller who = caller.current();
+        return deployments.update(id, ApiException.requireBody(request), who);
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
-        deployments.delete(id);
+        deployments.delete(id, caller.current());
         return Response.noContent().build();
     }
 
@@ -70,31 +72,31 @@ public class ServiceResource {
     @Path("{id}/revisions")
     public Page<ServiceDoc> revisions(@PathParam("id") String id, @QueryParam("page") Integer page,
                                       @QueryParam("pageSize") Integer pageSize) {
-        return deployments.revisions(id, PageRequest.of(page, pageSize));
+        return deployments.revisions(id, PageRequest.of(page, pageSize), caller.current());
     }
 
     @GET
     @Path("{id}/revisions/{version}")
     public ServiceDoc revision(@PathParam("id") String id, @PathParam("version") int version) {
-        return deployments.revision(id, version);
+        return deployments.revision(id, version, caller.current());
     }
 
     @POST
     @Path("{id}/revisions/{version}/restore")
     public ServiceDoc restore(@PathParam("id") String id, @PathParam("version") int version) {
-        return deployments.restore(id, version);
+        return deployments.restore(id, version, caller.current());
     }
 
     @POST
     @Path("{id}/stop")
     public ServiceDoc stop(@PathParam("id") String id) {
-        return deployments.setActive(id, false);
+        return deployments.setActive(id, false, caller.current());
     }
 
     @POST
     @Path("{id}/resume")
     public ServiceDoc resume(@PathParam("id") String id) {
-        return deployments.setActive(id, true);
+        return deployments.setActive(id, true, caller.current());
     }
 
     /**
@@ -104,7 +106,7 @@ public class ServiceResource {
     @GET
     @Path("{id}/status")
     public Status status(@PathParam("id") String id) {
-        ServiceDoc doc = deployments.get(id);
+        ServiceDoc doc = deployments.get(id, caller.current());
         return new Status(doc.id(), doc.active() ? "Active" : "Inactive", doc.active(), doc.version());
     }
 }

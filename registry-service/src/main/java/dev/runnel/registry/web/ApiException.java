@@ -21,6 +21,18 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "Invalid request", field, field == null ? detail : field + ": " + detail);
     }
 
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(401, "Unauthorized", null, detail);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(403, "Forbidden", null, detail);
+    }
+
+    public static ApiException unavailable(String detail) {
+        return new ApiException(503, "Service unavailable", null, detail);
+    }
+
     public static ApiException notFound(String kind, String id) {
         return new ApiException(404, "Not found", null, kind + " " + id + " not found");
     }

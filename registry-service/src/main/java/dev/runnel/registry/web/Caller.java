@@ -1,5 +1,44 @@
 package dev.runnel.registry.web;
 
-/** Who makes a request. */
-public record Caller(String subject) {
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Who makes a request, from its verified token: the subject, whether a user, bot or service, its
+ * role in each of its projects, and the raw token to pass on to bot-service.
+ */
+public record Caller(String userId, String username, String kind, Map<String, String> projects, String rawToken) {
+
+    private static final Set<String> WRITERS = Set.of("owner", "developer");
+
+    public boolean isMember(String projectId) {
+        return projectId != null && projects.containsKey(projectId);
+    }
+
+    /** Reads need membership; to anyone else the object does not exist. */
+    public void mayRead(String projectId, Supplier<ApiException> notFound) {
+        if (!isMember(projectId)) {
+            throw notFound.get();
+        }
+    }
+
+    /** Changes need developer or owner; non-members get {@code notFound}, weaker roles 403. */
+    public void mayWrite(String projectId, Supplier<ApiException> notFound) {
+        mayRead(projectId, notFound);
+        String role = projects.get(projectId);
+        if (!WRITERS.contains(role)) {
+            throw ApiException.forbidden("your role in project " + projectId + " is " + role
+                    + "; this needs developer or owner");
+        }
+    }
+
+    /** For list and create calls that name a project. */
+    public void mayRead(String projectId) {
+        mayRead(projectId, () -> ApiException.notFound("project", projectId));
+    }
+
+    public void mayWrite(String projectId) {
+        mayWrite(projectId, () -> ApiException.notFound("project", projectId));
+    }
 }

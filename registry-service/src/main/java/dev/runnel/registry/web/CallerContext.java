@@ -1,17 +1,45 @@
 package dev.runnel.registry.web;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * The one place that says who calls. Until bot-service issues tokens (issue 3) every caller is
- * the local anonymous user; authentication plugs in here.
+ * The one place that says who calls: the subject of the bearer token, which smallrye-jwt verified
+ * against bot-service's cached JWKS (RS256 only; issuer, audience and expiry checked).
  */
 @RequestScoped
 public class CallerContext {
 
-    private static final Caller ANONYMOUS = new Caller("anonymous");
+    private final SecurityIdentity identity;
+    private Caller caller;
 
+    public CallerContext(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
+    /** The caller, or 401 when the request has no valid token. */
     public Caller current() {
-        return ANONYMOUS;
+        if (caller == null) {
+            if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+                throw ApiException.unauthorized("a bearer token is required (POST /api/v1/token with an API key)");
+            }
+            Map<String, String> roles = new HashMap<>();
+            Object projects = jwt.getClaim("projects");
+            if (projects instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> roles.put(String.valueOf(k), unquote(String.valueOf(v))));
+            }
+            caller = new Caller(jwt.getSubject(), jwt.getClaim("preferred_username"), unquote(String.valueOf(
+                    (Object) jwt.getClaim("kind"))), Map.copyOf(roles), jwt.getRawToken());
+        }
+        return caller;
+    }
+
+    /** JSON-P string values print with their quotes. */
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
     }
 }

@@ -1,0 +1,55 @@
+package dev.runnel.registry.service;
+
+import dev.runnel.registry.web.ApiException;
+import dev.runnel.registry.web.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import java.util.Set;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Binds a service to exactly one bot: the one it names, which must be a bot that is a developer (or
+ * owner) of the service's project, or else the project's default bot, created the first time.
+ */
+@ApplicationScoped
+public class BotBinding {
+
+    private static final Set<String> WRITERS = Set.of("owner", "developer");
+
+    private final BotClient bots;
+
+    public BotBinding(@RestClient BotClient bots) {
+        this.bots = bots;
+    }
+
+    /** The bot user name a service of {@code projectId} runs as. */
+    public String bind(String projectId, String requested, Caller caller) {
+        String auth = "Bearer " + caller.rawToken();
+        try {
+            if (requested == null || requested.isBlank()) {
+                return bots.defaultBot(auth, projectId).userName();
+            }
+            BotClient.Member member = bots.member(auth, projectId, requested);
+            if (!"bot".equals(member.kind()) || !WRITERS.contains(member.role())) {
+                throw notABot(requested, projectId);
+            }
+            return member.username();
+        } catch (WebApplicationException e) {
+            if (e.getResponse().getStatus() == 404) {
+                throw notABot(requested, projectId);
+            }
+            if (e.getResponse().getStatus() == 403) {
+                throw ApiException.forbidden("you may not use the bots of project " + projectId);
+            }
+            throw ApiException.unavailable("bot-service answered " + e.getResponse().getStatus());
+        } catch (ProcessingException e) {
+            throw ApiException.unavailable("bot-service is unreachable: " + e.getMessage());
+        }
+    }
+
+    private static ApiException notABot(String requested, String projectId) {
+        return ApiException.invalid("botUserName", "'" + requested + "' is not a bot with the developer role in"
+                + " project " + projectId);
+    }
+}
