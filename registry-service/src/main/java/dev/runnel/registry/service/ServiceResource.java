@@ -83,18 +83,21 @@ public class ServiceResource {
 
     @POST
     @Path("{id}/revisions/{version}/restore")
+    @Consumes(MediaType.WILDCARD)
     public ServiceDoc restore(@PathParam("id") String id, @PathParam("version") int version) {
         return deployments.restore(id, version, caller.current());
     }
 
     @POST
     @Path("{id}/stop")
+    @Consumes(MediaType.WILDCARD)
     public ServiceDoc stop(@PathParam("id") String id) {
         return deployments.setActive(id, false, caller.current());
     }
 
     @POST
     @Path("{id}/resume")
+    @Consumes(MediaType.WILDCARD)
     public ServiceDoc resume(@PathParam("id") String id) {
         return deployments.setActive(id, true, caller.current());
     }
