@@ -117,6 +117,7 @@ public class ProjectResource {
 
     @PUT
     @Path("projects/{pid}/bots/default")
+    @Consumes(MediaType.WILDCARD)
     public BotService.Bot defaultBot(@PathParam("pid") String pid) {
         return bots.defaultBot(pid, caller.current());
     }
@@ -136,6 +137,7 @@ public class ProjectResource {
 
     @POST
     @Path("bots/{botId}/credentials")
+    @Consumes(MediaType.WILDCARD)
     public Response credential(@PathParam("botId") String botId) {
         UserService.CreatedKey key = bots.issueCredential(botId, caller.current());
         return Response.status(201).entity(key).build();
