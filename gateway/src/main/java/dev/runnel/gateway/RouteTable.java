@@ -16,6 +16,8 @@ final class RouteTable {
             Map.entry(".well-known", "bot"),
             Map.entry("users", "bot"),
             Map.entry("projects", "bot"),
+            Map.entry("bots", "bot"),
+            Map.entry("keys", "bot"),
             Map.entry("executions", "execution"),
             Map.entry("triggers", "trigger"));
 

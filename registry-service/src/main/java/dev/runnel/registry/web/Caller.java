@@ -12,8 +12,11 @@ public record Caller(String userId, String username, String kind, Map<String, St
 
     private static final Set<String> WRITERS = Set.of("owner", "developer");
 
+    /** The caller when authentication is switched off (benchmarks only): a member of every project. */
+    static final Caller UNCHECKED = new Caller("unchecked", "unchecked", "user", Map.of(), null);
+
     public boolean isMember(String projectId) {
-        return projectId != null && projects.containsKey(projectId);
+        return projectId != null && (this == UNCHECKED || projects.containsKey(projectId));
     }
 
     /** Reads need membership; to anyone else the object does not exist. */
@@ -27,7 +30,7 @@ public record Caller(String userId, String username, String kind, Map<String, St
     public void mayWrite(String projectId, Supplier<ApiException> notFound) {
         mayRead(projectId, notFound);
         String role = projects.get(projectId);
-        if (!WRITERS.contains(role)) {
+        if (this != UNCHECKED && !WRITERS.contains(role)) {
             throw ApiException.forbidden("your role in project " + projectId + " is " + role
                     + "; this needs developer or owner");
         }
