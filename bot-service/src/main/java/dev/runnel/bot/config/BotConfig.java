@@ -16,6 +16,10 @@ public interface BotConfig {
     @WithDefault("PT15M")
     Duration tokenLifetime();
 
+    /** How long a rotated-in key is published before it signs (longer than services' JWKS refresh). */
+    @WithDefault("PT2M")
+    Duration keyPublishAhead();
+
     /** The {@code iss} of issued tokens, checked by every service. */
     @WithDefault("runnel")
     String issuer();

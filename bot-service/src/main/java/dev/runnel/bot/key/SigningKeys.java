@@ -20,8 +20,8 @@ import org.jose4j.lang.JoseException;
 
 /**
  * The RSA keys tokens are signed with, kept in the database so that every replica signs and
- * verifies alike. The newest unretired key signs; a retired key stays published (and accepted)
- * until every token it signed has expired, so rotation invalidates nothing early.
+ * verifies alike. A rotated-in key is published at once and signs after {@code key-publish-ahead},
+ * so that services caching the JWKS know it before they meet it; see {@link KeyRing}.
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -38,29 +38,27 @@ public class SigningKeys {
         this.config = config;
     }
 
-    private record Cached(RsaJsonWebKey active, List<RsaJsonWebKey> valid, long loadedAt) {
-    }
-
-    private record Row(String kid, String jwk, Instant retiredAt) {
+    private record Cached(KeyRing.Selection<RsaJsonWebKey> selection, long loadedAt) {
     }
 
     void init(@Observes @Priority(10) StartupEvent event) {
         QuarkusTransaction.requiringNew().run(() -> {
+            db.list("SELECT pg_advisory_xact_lock(42)", rs -> 1);
             config.signingKey().ifPresent(this::importKey);
-            if (loadActive() == null) {
-                insert(generate());
+            if (db.count("SELECT count(*) FROM signing_keys") == 0) {
+                insert(generate(), Instant.now());
             }
         });
     }
 
     /** The key that signs new tokens. */
     public RsaJsonWebKey active() {
-        return current().active();
+        return current().selection().signing().key();
     }
 
-    /** Every key a valid token may be signed with (public halves only are published). */
+    /** Every key a valid token may be signed with, and keys about to sign (public halves are published). */
     public List<RsaJsonWebKey> valid() {
-        return current().valid();
+        return current().selection().valid().stream().map(KeyRing.Key::key).toList();
     }
 
     /** Refreshes from the database now: a token names a key this replica has not seen. */
@@ -74,51 +72,32 @@ public class SigningKeys {
         return parse(new JsonWebKeySet(new ArrayList<>(valid())).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
     }
 
-    /** Starts signing with a new key; the old one stays valid until its tokens expire. */
+    /** Adds a key that signs after {@code key-publish-ahead}; the old one verifies until its tokens expire. */
     public String rotate() {
-        String kid = QuarkusTransaction.requiringNew().call(() -> {
-            db.update("UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL");
-            RsaJsonWebKey key = generate();
-            insert(key);
-            return key.getKeyId();
-        });
+        RsaJsonWebKey key = generate();
+        Instant activeFrom = Instant.now().plus(config.keyPublishAhead());
+        QuarkusTransaction.requiringNew().run(() -> insert(key, activeFrom));
         cached = null;
-        LOG.infof("signing key rotated; now signing with %s", kid);
-        return kid;
+        LOG.infof("signing key %s added; it signs from %s", key.getKeyId(), activeFrom);
+        return key.getKeyId();
     }
 
     private Cached current() {
         Cached c = cached;
-        if (c == null || System.currentTimeMillis() - c.loadedAt() > CACHE_MILLIS) {
-            c = load();
+        Instant now = Instant.now();
+        if (c == null || System.currentTimeMillis() - c.loadedAt() > CACHE_MILLIS || pendingKeyActivated(c, now)) {
+            List<KeyRing.Key<RsaJsonWebKey>> keys = db.list("SELECT kid, jwk, active_from FROM signing_keys",
+                    rs -> new KeyRing.Key<>(rs.getString(1), rs.getTimestamp(3).toInstant(), toKey(rs.getString(2))));
+            c = new Cached(KeyRing.select(keys, now, config.tokenLifetime()), System.currentTimeMillis());
             cached = c;
         }
         return c;
     }
 
-    private Cached load() {
-        Instant oldest = Instant.now().minus(config.tokenLifetime()).minusSeconds(60);
-        List<RsaJsonWebKey> valid = new ArrayList<>();
-        RsaJsonWebKey active = null;
-        for (Row row : db.list("SELECT kid, jwk, retired_at FROM signing_keys ORDER BY created_at DESC",
-                rs -> new Row(rs.getString(1), rs.getString(2), rs.getTimestamp(3) == null ? null
-                        : rs.getTimestamp(3).toInstant()))) {
-            if (row.retiredAt() == null || row.retiredAt().isAfter(oldest)) {
-                RsaJsonWebKey key = toKey(row.jwk());
-                valid.add(key);
-                if (row.retiredAt() == null && active == null) {
-                    active = key;
-                }
-            }
-        }
-        if (active == null) {
-            throw new IllegalStateException("no active signing key");
-        }
-        return new Cached(active, List.copyOf(valid), System.currentTimeMillis());
-    }
-
-    private String loadActive() {
-        return db.one("SELECT kid FROM signing_keys WHERE retired_at IS NULL", rs -> rs.getString(1)).orElse(null);
+    private static boolean pendingKeyActivated(Cached c, Instant now) {
+        Instant signingFrom = c.selection().signing().activeFrom();
+        return c.selection().valid().stream()
+                .anyMatch(k -> k.activeFrom().isAfter(signingFrom) && !k.activeFrom().isAfter(now));
     }
 
     private void importKey(String jwkJson) {
@@ -127,15 +106,14 @@ public class SigningKeys {
             key.setKeyId(thumbprint(key));
         }
         if (db.count("SELECT count(*) FROM signing_keys WHERE kid = ?", key.getKeyId()) == 0) {
-            db.update("UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL");
-            insert(key);
+            insert(key, Instant.now());
             LOG.infof("signing with the configured key %s", key.getKeyId());
         }
     }
 
-    private void insert(RsaJsonWebKey key) {
-        db.update("INSERT INTO signing_keys (kid, jwk) VALUES (?, ?)", key.getKeyId(),
-                key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+    private void insert(RsaJsonWebKey key, Instant activeFrom) {
+        db.update("INSERT INTO signing_keys (kid, jwk, active_from) VALUES (?, ?, ?)", key.getKeyId(),
+                key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE), activeFrom);
     }
 
     private static RsaJsonWebKey generate() {
