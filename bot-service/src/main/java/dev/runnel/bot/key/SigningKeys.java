@@ -1,7 +1,7 @@
 package dev.runnel.bot.key;
 
 import dev.runnel.bot.config.BotConfig;
-import dev.runnel.bot.db.Db;
+import dev.runnel.kit.db.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;

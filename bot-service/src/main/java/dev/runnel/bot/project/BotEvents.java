@@ -1,9 +1,9 @@
 package dev.runnel.bot.project;
 
-import dev.runnel.bot.db.Db;
-import dev.runnel.bot.outbox.Outbox;
 import dev.runnel.contracts.BotEvent;
 import dev.runnel.contracts.Topics;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 

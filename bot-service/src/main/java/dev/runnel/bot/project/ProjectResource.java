@@ -2,7 +2,7 @@ package dev.runnel.bot.project;
 
 import dev.runnel.bot.token.CallerContext;
 import dev.runnel.bot.user.UserService;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -1,12 +1,12 @@
 package dev.runnel.bot.project;
 
-import dev.runnel.bot.db.Db;
-import dev.runnel.bot.db.Ids;
 import dev.runnel.bot.token.Caller;
-import dev.runnel.bot.user.UserService;
 import dev.runnel.bot.user.UserService.User;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.bot.user.UserService;
 import dev.runnel.contracts.BotEvent;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.Ids;
+import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.runnel.bot.token;
 
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 

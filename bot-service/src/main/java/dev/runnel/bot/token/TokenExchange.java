@@ -3,9 +3,9 @@ package dev.runnel.bot.token;
 import dev.runnel.bot.project.BotService;
 import dev.runnel.bot.project.ProjectService;
 import dev.runnel.bot.project.Roles;
-import dev.runnel.bot.user.UserService;
 import dev.runnel.bot.user.UserService.User;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.bot.user.UserService;
+import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -3,7 +3,7 @@ package dev.runnel.bot.token;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runnel.bot.key.SigningKeys;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

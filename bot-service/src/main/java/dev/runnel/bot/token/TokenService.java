@@ -2,7 +2,7 @@ package dev.runnel.bot.token;
 
 import dev.runnel.bot.config.BotConfig;
 import dev.runnel.bot.key.SigningKeys;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;

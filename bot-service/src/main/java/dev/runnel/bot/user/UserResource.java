@@ -2,7 +2,7 @@ package dev.runnel.bot.user;
 
 import dev.runnel.bot.token.Caller;
 import dev.runnel.bot.token.CallerContext;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

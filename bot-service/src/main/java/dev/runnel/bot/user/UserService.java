@@ -1,8 +1,8 @@
 package dev.runnel.bot.user;
 
-import dev.runnel.bot.db.Db;
-import dev.runnel.bot.db.Ids;
-import dev.runnel.bot.web.ApiException;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.Ids;
+import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;

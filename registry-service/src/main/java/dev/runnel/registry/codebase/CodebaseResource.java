@@ -1,7 +1,7 @@
 package dev.runnel.registry.codebase;
 
 import dev.runnel.contracts.CodebaseRef;
-import dev.runnel.registry.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import dev.runnel.registry.web.Caller;
 import dev.runnel.registry.web.CallerContext;
 import jakarta.ws.rs.Consumes;

@@ -1,6 +1,6 @@
 package dev.runnel.registry.codebase;
 
-import dev.runnel.registry.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package dev.runnel.registry.pkg;
 
-import dev.runnel.registry.web.ApiException;
+import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.web.Page;
+import dev.runnel.kit.web.PageRequest;
 import dev.runnel.registry.web.Caller;
 import dev.runnel.registry.web.CallerContext;
-import dev.runnel.registry.web.Page;
-import dev.runnel.registry.web.PageRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

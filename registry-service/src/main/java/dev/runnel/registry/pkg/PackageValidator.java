@@ -1,10 +1,10 @@
 package dev.runnel.registry.pkg;
 
 import dev.runnel.contracts.InputType;
-import dev.runnel.contracts.Module;
 import dev.runnel.contracts.Module.Function;
 import dev.runnel.contracts.Module.FunctionIo;
-import dev.runnel.registry.web.ApiException;
+import dev.runnel.contracts.Module;
+import dev.runnel.kit.web.ApiException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

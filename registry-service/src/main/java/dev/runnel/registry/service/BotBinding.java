@@ -1,6 +1,6 @@
 package dev.runnel.registry.service;
 
-import dev.runnel.registry.web.ApiException;
+import dev.runnel.kit.web.ApiException;
 import dev.runnel.registry.web.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;

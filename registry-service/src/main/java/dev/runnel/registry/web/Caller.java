@@ -1,5 +1,6 @@
 package dev.runnel.registry.web;
 
+import dev.runnel.kit.web.ApiException;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;

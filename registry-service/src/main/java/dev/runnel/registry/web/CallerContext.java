@@ -1,5 +1,6 @@
 package dev.runnel.registry.web;
 
+import dev.runnel.kit.web.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.HashMap;

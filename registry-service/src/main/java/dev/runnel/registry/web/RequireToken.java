@@ -1,7 +1,8 @@
 package dev.runnel.registry.web;
 
-import io.quarkus.security.identity.CurrentIdentityAssociation;
+import dev.runnel.kit.web.ProblemMapper;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;

@@ -1,4 +1,4 @@
-package dev.runnel.bot.db;
+package dev.runnel.kit.db;
 
 import java.security.SecureRandom;
 import java.time.Instant;

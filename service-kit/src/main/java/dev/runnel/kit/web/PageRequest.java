@@ -1,4 +1,4 @@
-package dev.runnel.bot.web;
+package dev.runnel.kit.web;
 
 /** Which page of a list a client asks for: {@code page} from 0, {@code pageSize} up to 1000. */
 public record PageRequest(int page, int pageSize) {

@@ -1,6 +1,6 @@
-package dev.runnel.registry.outbox;
+package dev.runnel.kit.outbox;
 
-import dev.runnel.registry.db.Db;
+import dev.runnel.kit.db.Db;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;

@@ -1,4 +1,4 @@
-package dev.runnel.registry.web;
+package dev.runnel.kit.web;
 
 /**
  * A request that cannot be served, with the HTTP status it maps to; {@link ProblemMapper} writes

@@ -1,4 +1,4 @@
-package dev.runnel.bot.web;
+package dev.runnel.kit.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,9 +1,9 @@
-package dev.runnel.bot.outbox;
+package dev.runnel.kit.outbox;
 
 import dev.runnel.contracts.Topics;
-import dev.runnel.bot.db.Db;
-import io.quarkus.runtime.ShutdownEvent;
+import dev.runnel.kit.db.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,8 +23,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,11 +39,13 @@ import org.jboss.logging.Logger;
 public class OutboxPublisher {
 
     private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
-    private static final long LOCK_KEY = 0x52554e4e454c02L; // "RUNNEL" + bot-service
     private static final int BATCH = 200;
 
     private final Db db;
-    private final KafkaConfig config;
+    private final OutboxConfig config;
+    private final String bootstrapServers;
+    private final String application;
+    private final long lockKey;
     private KafkaProducer<String, String> producer;
     private volatile boolean topicsReady;
     private volatile boolean failing;
@@ -49,9 +53,15 @@ public class OutboxPublisher {
     private final Semaphore wakeups = new Semaphore(0);
     private Thread loop;
 
-    public OutboxPublisher(Db db, KafkaConfig config) {
+    public OutboxPublisher(Db db, OutboxConfig config,
+                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                           @ConfigProperty(name = "quarkus.application.name") String application) {
         this.db = db;
         this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.application = application;
+        // one publisher per service at a time: services share a database, each has its own lock
+        this.lockKey = 0x52554e4e454c0000L | (application.hashCode() & 0xffffL);
     }
 
     record Row(long id, String topic, String key, String payload, String eventId, String traceparent) {
@@ -71,7 +81,7 @@ public class OutboxPublisher {
     private void run() {
         while (running) {
             try {
-                wakeups.tryAcquire(config.outboxInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.tryAcquire(config.interval().toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
                 if (running) {
                     QuarkusTransaction.requiringNew().run(this::publishPending);
@@ -82,7 +92,7 @@ public class OutboxPublisher {
             } catch (RuntimeException e) {
                 LOG.warnf("outbox: publish run failed: %s", e.getMessage());
                 try {
-                    Thread.sleep(config.outboxInterval().toMillis());
+                    Thread.sleep(config.interval().toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
@@ -92,7 +102,7 @@ public class OutboxPublisher {
     }
 
     private void publishPending() {
-        if (!db.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), LOCK_KEY).orElse(false)) {
+        if (!db.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), lockKey).orElse(false)) {
             return;
         }
         List<Row> rows = db.list("SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox ORDER BY id"
@@ -135,19 +145,24 @@ public class OutboxPublisher {
         }
     }
 
-    /** Creates the topic bot-service writes before the first publish. */
+    /** Creates the topics this service writes, with their cleanup policy, before the first publish. */
     private void ensureTopics() throws ExecutionException, InterruptedException, TimeoutException {
         if (topicsReady) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers(),
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers,
                 "request.timeout.ms", "5000", "default.api.timeout.ms", "8000"))) {
-            NewTopic specs = new NewTopic(Topics.BOT_EVENTS, config.partitions(), (short) 1);
-            try {
-                admin.createTopics(List.of(specs)).all().get(8, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+            List<NewTopic> topics = config.topics().entrySet().stream()
+                    .map(t -> new NewTopic(t.getKey(), config.partitions(), (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.getValue())))
+                    .toList();
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(8, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
                 }
             }
         }
@@ -157,7 +172,7 @@ public class OutboxPublisher {
     private synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
             Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
@@ -165,7 +180,7 @@ public class OutboxPublisher {
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(5000 + 1,
                     config.sendTimeout().toMillis())));
             p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, "bot-outbox");
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, application + "-outbox");
             producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         }
         return producer;

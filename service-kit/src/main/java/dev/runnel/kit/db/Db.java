@@ -1,4 +1,4 @@
-package dev.runnel.bot.db;
+package dev.runnel.kit.db;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.Json;

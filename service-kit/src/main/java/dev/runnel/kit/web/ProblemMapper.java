@@ -1,11 +1,8 @@
-package dev.runnel.registry.web;
+package dev.runnel.kit.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.quarkus.security.AuthenticationCompletionException;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -56,20 +53,13 @@ public class ProblemMapper {
         return problem(status, title, e.getMessage() == null ? title : e.getMessage(), null, uri);
     }
 
-    @ServerExceptionMapper({AuthenticationFailedException.class, AuthenticationCompletionException.class,
-            UnauthorizedException.class})
-    public Response unauthenticated(RuntimeException e, UriInfo uri) {
-        return problem(401, "Unauthorized", "the bearer token is missing, malformed, expired or not signed by Runnel",
-                null, uri);
-    }
-
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         LOG.errorf(e, "unexpected failure on %s", uri.getPath());
         return problem(500, "Internal error", "the request failed unexpectedly; see the service log", null, uri);
     }
 
-    static Response problem(int status, String title, String detail, String field, UriInfo uri) {
+    public static Response problem(int status, String title, String detail, String field, UriInfo uri) {
         Response.ResponseBuilder builder = Response.status(status);
         if (status == 401) {
             builder.header("WWW-Authenticate", "Bearer realm=\"runnel\"");
