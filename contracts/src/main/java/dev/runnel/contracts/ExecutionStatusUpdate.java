@@ -1,0 +1,28 @@
+package dev.runnel.contracts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * What a replica reports about an attempt, on {@link Topics#EXECUTION_STATUS} keyed by execution id:
+ * {@code in-progress} (with progress), {@code success} (with output), {@code failed} (with error) or
+ * {@code terminated}. execution-service decides what the execution's status becomes.
+ */
+public record ExecutionStatusUpdate(
+        String eventId,
+        String executionId,
+        int attempt,
+        String replicaId,
+        String status,
+        Integer percentComplete,
+        String message,
+        JsonNode output,
+        Error error,
+        Instant timestamp) {
+
+    public static final String SCHEMA = "schemas/execution-status.v1.json";
+
+    /** Why an attempt failed. */
+    public record Error(String type, String message, String traceback) {
+    }
+}
