@@ -2,8 +2,8 @@ package dev.runnel.registry.codebase;
 
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.kit.web.ApiException;
-import dev.runnel.registry.web.Caller;
-import dev.runnel.registry.web.CallerContext;
+import dev.runnel.auth.Caller;
+import dev.runnel.auth.CallerContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -5,7 +5,7 @@ import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.web.ApiException;
-import dev.runnel.registry.web.Caller;
+import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;

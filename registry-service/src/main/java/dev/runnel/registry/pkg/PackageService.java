@@ -9,7 +9,7 @@ import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import dev.runnel.registry.codebase.CodebaseService;
 import dev.runnel.registry.service.DeploymentService;
-import dev.runnel.registry.web.Caller;
+import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.runnel.registry.service;
 
 import dev.runnel.kit.web.ApiException;
-import dev.runnel.registry.web.Caller;
+import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;

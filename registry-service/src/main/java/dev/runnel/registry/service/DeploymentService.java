@@ -13,7 +13,7 @@ import dev.runnel.kit.web.PageRequest;
 import dev.runnel.registry.pkg.PackageDoc;
 import dev.runnel.registry.pkg.PackageService;
 import dev.runnel.registry.pkg.PackageValidator;
-import dev.runnel.registry.web.Caller;
+import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;

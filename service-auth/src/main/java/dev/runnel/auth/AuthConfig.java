@@ -1,4 +1,4 @@
-package dev.runnel.registry.web;
+package dev.runnel.auth;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

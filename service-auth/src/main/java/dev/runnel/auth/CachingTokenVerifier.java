@@ -1,4 +1,4 @@
-package dev.runnel.registry.web;
+package dev.runnel.auth;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;

@@ -1,4 +1,4 @@
-package dev.runnel.registry.web;
+package dev.runnel.auth;
 
 import dev.runnel.kit.web.ProblemMapper;
 import io.quarkus.security.AuthenticationCompletionException;
