@@ -49,7 +49,7 @@ public class Db {
 
     public <T> Optional<T> one(String sql, Row<T> row, Object... params) {
         List<T> rows = list(sql, row, params);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     public long count(String sql, Object... params) {

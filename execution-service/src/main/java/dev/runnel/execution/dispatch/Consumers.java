@@ -1,0 +1,113 @@
+package dev.runnel.execution.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.runnel.contracts.ExecutionLogLines;
+import dev.runnel.contracts.ExecutionRequest;
+import dev.runnel.contracts.ExecutionStatusUpdate;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.ReplicaHeartbeat;
+import dev.runnel.contracts.Topics;
+import dev.runnel.execution.execution.ExecutionService;
+import dev.runnel.execution.kafka.ConsumerLoop;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.web.ApiException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * What execution-service consumes: replicas' status reports, heartbeats and logs, and requests to
+ * create executions. Each message is handled once (its event id is recorded in the same transaction).
+ */
+@ApplicationScoped
+public class Consumers {
+
+    private static final Logger LOG = Logger.getLogger(Consumers.class);
+
+    private final Db db;
+    private final ExecutionService executions;
+    private final String bootstrap;
+    private final List<ConsumerLoop> loops = new ArrayList<>();
+
+    public Consumers(Db db, ExecutionService executions,
+                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.db = db;
+        this.executions = executions;
+        this.bootstrap = bootstrap;
+    }
+
+    void start(@Observes StartupEvent event) {
+        loops.add(ConsumerLoop.start(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS), "earliest",
+                record -> once(record, () -> executions.apply(read(record, ExecutionStatusUpdate.class)))));
+        loops.add(ConsumerLoop.start(bootstrap, "execution-service-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
+                "latest", record -> heartbeat(read(record, ReplicaHeartbeat.class))));
+        loops.add(ConsumerLoop.start(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS), "earliest",
+                record -> once(record, () -> logs(read(record, ExecutionLogLines.class)))));
+        loops.add(ConsumerLoop.start(bootstrap, "execution-service-requests", List.of(Topics.EXECUTION_REQUESTS),
+                "earliest", record -> once(record, () -> request(read(record, ExecutionRequest.class)))));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        loops.forEach(ConsumerLoop::close);
+    }
+
+    /** Runs {@code work} in a transaction unless this message's event id was handled before. */
+    private void once(ConsumerRecord<String, String> record, Runnable work) {
+        String eventId = header(record, Topics.HEADER_EVENT_ID);
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (eventId != null && db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                    eventId) == 0) {
+                return;
+            }
+            work.run();
+        });
+    }
+
+    private void heartbeat(ReplicaHeartbeat beat) {
+        QuarkusTransaction.requiringNew().run(() -> db.update("INSERT INTO replicas (replica_id, service_id, last_seen,"
+                + " in_flight) VALUES (?, ?, now(), CAST(? AS jsonb)) ON CONFLICT (replica_id) DO UPDATE SET"
+                + " last_seen = now(), in_flight = excluded.in_flight", beat.replicaId(), beat.serviceId(),
+                Db.json(beat.inFlight())));
+    }
+
+    private void logs(ExecutionLogLines batch) {
+        for (ExecutionLogLines.Line line : batch.lines()) {
+            db.update("INSERT INTO execution_logs (execution_id, service_id, at, level, message) VALUES (?, ?, ?, ?, ?)",
+                    batch.executionId(), batch.serviceId(), line.timestamp(), line.level(), line.message());
+        }
+    }
+
+    private void request(ExecutionRequest request) {
+        try {
+            executions.create(request.serviceId(), new ExecutionService.Create(request.functionName(),
+                    request.projectId(), request.input(), request.idempotencyKey()), null, request.creator(),
+                    request.triggerId(), request.event());
+        } catch (ApiException refused) {
+            // a request that can never succeed (unknown service, bad input) is dropped, not retried forever
+            LOG.warnf("execution request %s for service %s refused: %s", request.eventId(), request.serviceId(),
+                    refused.getMessage());
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
+        try {
+            return Json.mapper().readValue(record.value(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.runnel.execution.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.runnel.contracts.ExecutionEvent;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.Topics;
+import dev.runnel.execution.kafka.ConsumerLoop;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Clients waiting for executions to end. Every replica of execution-service reads all
+ * {@code execution-events} (its own consumer group) and wakes its waiters when their execution
+ * finishes: a sync call waits on an event, never polls the database.
+ */
+@ApplicationScoped
+public class Waiters {
+
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final String bootstrap;
+    private ConsumerLoop loop;
+
+    public Waiters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    void start(@Observes StartupEvent event) {
+        loop = ConsumerLoop.start(bootstrap, "execution-waiters-" + UUID.randomUUID(), List.of(Topics.EXECUTION_EVENTS),
+                "latest", record -> {
+                    ExecutionEvent finished = read(record.value());
+                    if (finished.type() == ExecutionEvent.Type.finished) {
+                        CompletableFuture<Void> future = waiting.get(finished.executionId());
+                        if (future != null) {
+                            future.complete(null);
+                        }
+                    }
+                });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    /** A handle to register before looking at the execution, so that no end slips between. */
+    public CompletableFuture<Void> register(String executionId) {
+        return waiting.computeIfAbsent(executionId, id -> new CompletableFuture<>());
+    }
+
+    /** Waits for the registered execution to end, at most {@code timeout}. */
+    public void await(String executionId, CompletableFuture<Void> handle, Duration timeout) {
+        try {
+            handle.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // answer with the execution as it is
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.remove(executionId, handle);
+        }
+    }
+
+    private static ExecutionEvent read(String json) {
+        try {
+            return Json.mapper().readValue(json, ExecutionEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.runnel.execution.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.contracts.Topics;
+import dev.runnel.execution.kafka.ConsumerLoop;
+import dev.runnel.kit.db.Db;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The services as execution-service knows them: the latest spec of each, from the compacted
+ * {@code service-specs} topic (a tombstone marks it deleted). Creates each service's work topic,
+ * with at least as many partitions as it may have replicas.
+ */
+@ApplicationScoped
+public class SpecStore {
+
+    private static final Logger LOG = Logger.getLogger(SpecStore.class);
+
+    private final Db db;
+    private final String bootstrap;
+    private ConsumerLoop loop;
+    private Admin admin;
+
+    public SpecStore(Db db, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.db = db;
+        this.bootstrap = bootstrap;
+    }
+
+    /** A service's spec, and whether it was deleted. */
+    public record Known(ServiceSpec spec, boolean deleted) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        loop = ConsumerLoop.start(bootstrap, "execution-service-specs", List.of(Topics.SERVICE_SPECS), "earliest",
+                this::onSpec);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    public Optional<Known> find(String serviceId) {
+        return db.one("SELECT spec::text, deleted FROM service_specs WHERE service_id = ?",
+                rs -> new Known(read(rs.getString(1)), rs.getBoolean(2)), serviceId);
+    }
+
+    void onSpec(ConsumerRecord<String, String> record) {
+        if (record.value() == null) {
+            QuarkusTransaction.requiringNew().run(() ->
+                    db.update("UPDATE service_specs SET deleted = true, active = false, updated_at = now()"
+                            + " WHERE service_id = ?", record.key()));
+            return;
+        }
+        ServiceSpec spec = read(record.value());
+        ensureWorkTopic(spec);
+        QuarkusTransaction.requiringNew().run(() -> db.update(
+                "INSERT INTO service_specs (service_id, project_id, version, active, spec) VALUES (?, ?, ?, ?, CAST(? AS jsonb))"
+                        + " ON CONFLICT (service_id) DO UPDATE SET project_id = excluded.project_id, version = excluded.version,"
+                        + " active = excluded.active, spec = excluded.spec, deleted = false, updated_at = now()",
+                spec.serviceId(), spec.projectId(), spec.version(), spec.active(), record.value()));
+    }
+
+    /** The work topic of a service, with a partition per replica it may ever have. */
+    private void ensureWorkTopic(ServiceSpec spec) {
+        int partitions = Math.max(1, Math.max(spec.runtime().replicas() == null ? 1 : spec.runtime().replicas(),
+                spec.runtime().autoscaler() == null ? 1 : spec.runtime().autoscaler().maxReplicas()));
+        String topic = Topics.work(spec.serviceId());
+        try {
+            Admin admin = admin();
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                int current = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+                if (current < partitions) {
+                    admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all()
+                            .get(10, TimeUnit.SECONDS);
+                    LOG.infof("work topic %s grown to %d partitions", topic, partitions);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000",
+                    "default.api.timeout.ms", "10000"));
+        }
+        return admin;
+    }
+
+    private static ServiceSpec read(String json) {
+        try {
+            return Json.mapper().readValue(json, ServiceSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable service spec: " + e.getOriginalMessage(), e);
+        }
+    }
+}
