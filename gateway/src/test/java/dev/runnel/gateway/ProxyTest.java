@@ -51,8 +51,8 @@ class ProxyTest {
     void aServiceThatIsDownAnswers502AndASilentOne504() {
         given().get("/api/v1/projects").then().statusCode(502).contentType("application/problem+json")
                 .body("status", equalTo(502)).body("message", containsString("bot-service"));
-        given().get("/api/v1/executions/e1").then().statusCode(502).contentType("application/problem+json")
-                .body("message", containsString("execution-service is not part of this deployment"));
+        given().get("/api/v1/triggers").then().statusCode(502).contentType("application/problem+json")
+                .body("message", containsString("trigger-service is not part of this deployment"));
         given().get("/api/v1/services/slow").then().statusCode(504).contentType("application/problem+json")
                 .body("message", containsString("registry-service"));
     }
