@@ -1,0 +1,336 @@
+package dev.runnel.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runnel.contracts.ExecutionLogLines;
+import dev.runnel.contracts.ExecutionStatusUpdate;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.Module;
+import dev.runnel.contracts.ReplicaHeartbeat;
+import dev.runnel.contracts.RunnerControl;
+import dev.runnel.contracts.Topics;
+import dev.runnel.contracts.WorkItem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One replica of a service: fetches the codebase of its package revision, runs the Python worker,
+ * takes at most {@code concurrency} work items at once from the service's work topic, and reports
+ * status, output, errors, logs and heartbeats. Exit codes: 3 init failed, 4 the bot was refused,
+ * 5 the worker died, 6 a call would not terminate (the operator starts a fresh replica).
+ */
+public final class Replica {
+
+    static final int INIT_FAILED = 3;
+    static final int BOT_REFUSED = 4;
+    static final int WORKER_DIED = 5;
+    static final int TERMINATE_STUCK = 6;
+    private static final Duration TERMINATE_GRACE = Duration.ofSeconds(10);
+
+    private final RunnerConfig config;
+    private final PlatformClient platform;
+    private final KafkaProducer<String, String> producer;
+    private final Map<String, WorkItem> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, List<ExecutionLogLines.Line>> logs = new LinkedHashMap<>();
+    private final Set<String> seen = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final CountDownLatch initialized = new CountDownLatch(1);
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
+    private final Map<String, Module.Function> functions = new ConcurrentHashMap<>();
+    private volatile JsonNode initError;
+    private volatile String botRefusal;
+    private volatile boolean stopping;
+    private PythonWorker worker;
+
+    Replica(RunnerConfig config) {
+        this.config = config;
+        this.platform = new PlatformClient(config.api(), config.botCredential());
+        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", config.kafka(), "acks", "all",
+                "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(), new StringSerializer());
+        config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
+    }
+
+    public static void main(String[] args) {
+        RunnerConfig config = RunnerConfig.fromEnvironment(System.getenv());
+        System.exit(new Replica(config).run());
+    }
+
+    int run() {
+        log("starting replica " + config.replicaId() + " of service " + config.spec().name());
+        Path codebase;
+        try {
+            String token = platform.token();
+            codebase = config.workDir().resolve("codebase-" + config.spec().codebase().sha256());
+            if (!Files.isDirectory(codebase)) {
+                Path partial = config.workDir().resolve("partial-" + UUID.randomUUID());
+                platform.fetchCodebase(config.spec().codebase().id(), token, partial);
+                Files.move(partial, codebase);
+            }
+            worker = PythonWorker.start(config, codebase, this::fromWorker);
+        } catch (PlatformClient.BotRefused e) {
+            log("the service's bot was refused: " + e.getMessage());
+            return BOT_REFUSED;
+        } catch (IOException | InterruptedException e) {
+            log("cannot start: " + e);
+            return WORKER_DIED;
+        }
+        timers.scheduleAtFixedRate(this::heartbeat, 0, 2, TimeUnit.SECONDS);
+        try {
+            initialized.await();
+        } catch (InterruptedException e) {
+            return WORKER_DIED;
+        }
+        if (initError != null) {
+            System.err.println("RUNNEL-INIT-FAILED " + initError);
+            log("__init__ failed: " + initError.path("message").asText());
+            heartbeat();
+            shutdown();
+            return INIT_FAILED;
+        }
+        log("ready");
+        heartbeat();
+        timers.scheduleAtFixedRate(this::flushLogs, 200, 200, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(this::checkBot, 5, 5, TimeUnit.MINUTES);
+        Thread control = new Thread(this::controlLoop, "runner-control");
+        control.setDaemon(true);
+        control.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true));
+        return workLoop();
+    }
+
+    private int workLoop() {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", config.kafka(), "group.id", "runner-" + config.spec().serviceId(),
+                "enable.auto.commit", "false", "auto.offset.reset", "earliest", "max.poll.records", "1",
+                "metadata.max.age.ms", "5000"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.work(config.spec().serviceId())));
+            while (!stopping) {
+                if (!worker.isAlive()) {
+                    return WORKER_DIED;
+                }
+                if (inFlight.size() >= config.spec().runtime().concurrency()) {
+                    consumer.pause(consumer.assignment());
+                } else {
+                    consumer.resume(consumer.paused());
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    take(Json.mapper().readValue(record.value(), WorkItem.class));
+                    consumer.commitSync();
+                }
+            }
+        } catch (IOException e) {
+            log("work loop failed: " + e);
+            return WORKER_DIED;
+        }
+        shutdown();
+        return 0;
+    }
+
+    private void take(WorkItem item) throws IOException {
+        String key = item.executionId() + "#" + item.attempt();
+        if (!seen.add(key)) {
+            return;
+        }
+        if (item.deadline() != null && item.deadline().isBefore(Instant.now())) {
+            return;
+        }
+        if (botRefusal != null) {
+            report(item.executionId(), item.attempt(), "failed", null, botRefusal, null,
+                    new ExecutionStatusUpdate.Error("BotRefused", botRefusal, null));
+            return;
+        }
+        inFlight.put(item.executionId(), item);
+        report(item.executionId(), item.attempt(), "in-progress", null, "running on " + config.replicaId(), null, null);
+        Map<String, String> types = new LinkedHashMap<>();
+        Module.Function function = functions.get(item.functionName());
+        if (function != null) {
+            function.input().forEach(io -> types.put(io.name(), io.type()));
+        }
+        Map<String, Object> call = new LinkedHashMap<>();
+        call.put("type", "call");
+        call.put("executionId", item.executionId());
+        call.put("attempt", item.attempt());
+        call.put("function", item.functionName());
+        call.put("input", item.input());
+        call.put("inputTypes", types);
+        call.put("triggerId", item.triggerId());
+        call.put("event", item.event());
+        call.put("serviceId", config.spec().serviceId());
+        call.put("projectId", config.spec().projectId());
+        worker.send(call);
+    }
+
+    /** Messages from the worker, in order. */
+    private void fromWorker(JsonNode message) {
+        String type = message.path("type").asText();
+        String executionId = message.path("executionId").asText(null);
+        switch (type) {
+            case "ready" -> initialized.countDown();
+            case "init-failed" -> {
+                initError = message.path("error");
+                initialized.countDown();
+            }
+            case "status" -> {
+                WorkItem item = executionId == null ? null : inFlight.get(executionId);
+                if (item != null) {
+                    report(executionId, item.attempt(), "in-progress", message.path("percentComplete").isNumber()
+                            ? message.get("percentComplete").asInt() : null, message.path("message").asText(null),
+                            null, null);
+                }
+            }
+            case "log" -> {
+                synchronized (logs) {
+                    logs.computeIfAbsent(executionId, id -> new ArrayList<>()).add(new ExecutionLogLines.Line(
+                            Instant.parse(message.path("timestamp").asText(Instant.now().toString())),
+                            message.path("level").asText("INFO"), message.path("message").asText("")));
+                }
+            }
+            case "result" -> finished(executionId, message);
+            case "exited" -> {
+                initialized.countDown();
+                if (!stopping) {
+                    log("the Python worker exited");
+                }
+            }
+            default -> log("unknown message from the worker: " + message);
+        }
+    }
+
+    private void finished(String executionId, JsonNode result) {
+        WorkItem item = inFlight.get(executionId);
+        if (item == null) {
+            return;
+        }
+        flushLogs();
+        String status = result.path("status").asText("failed");
+        ExecutionStatusUpdate.Error error = null;
+        if (result.hasNonNull("error")) {
+            JsonNode e = result.get("error");
+            error = new ExecutionStatusUpdate.Error(e.path("type").asText(null), e.path("message").asText(""),
+                    e.path("traceback").asText(null));
+        }
+        report(executionId, item.attempt(), status, null, error == null ? null : error.message(),
+                result.get("output"), error);
+        inFlight.remove(executionId);
+        heartbeat();
+    }
+
+    private void controlLoop() {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", config.kafka(), "group.id", "control-" + config.replicaId(),
+                "auto.offset.reset", "latest", "metadata.max.age.ms", "5000"), new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.RUNNER_CONTROL));
+            while (!stopping) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    RunnerControl control = Json.mapper().readValue(record.value(), RunnerControl.class);
+                    WorkItem item = inFlight.get(control.executionId());
+                    if (control.type() == RunnerControl.Type.terminate && item != null
+                            && item.attempt() == control.attempt()) {
+                        worker.send(Map.of("type", "terminate", "executionId", control.executionId()));
+                        timers.schedule(() -> forceTerminate(item), TERMINATE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log("control loop failed: " + e);
+        }
+    }
+
+    /** A call that ignored the cooperative stop: it ends terminated, and the replica starts afresh. */
+    private void forceTerminate(WorkItem item) {
+        if (inFlight.containsKey(item.executionId())) {
+            report(item.executionId(), item.attempt(), "terminated", null, "terminated by restarting the worker", null,
+                    null);
+            inFlight.remove(item.executionId());
+            producer.flush();
+            worker.kill();
+            log("a call ignored termination; restarting");
+            System.exit(TERMINATE_STUCK);
+        }
+    }
+
+    private void checkBot() {
+        try {
+            platform.token();
+            botRefusal = null;
+        } catch (PlatformClient.BotRefused e) {
+            botRefusal = e.getMessage();
+            log("the service's bot was refused: " + botRefusal);
+        } catch (IOException | InterruptedException e) {
+            log("cannot reach bot-service: " + e.getMessage());
+        }
+    }
+
+    private void heartbeat() {
+        List<ReplicaHeartbeat.Running> running = inFlight.values().stream()
+                .map(w -> new ReplicaHeartbeat.Running(w.executionId(), w.attempt())).toList();
+        send(Topics.REPLICA_HEARTBEATS, config.spec().serviceId(), new ReplicaHeartbeat(UUID.randomUUID().toString(),
+                config.spec().serviceId(), config.replicaId(), initialized.getCount() == 0 && initError == null,
+                running, config.spec().runtime().concurrency(), Instant.now()));
+    }
+
+    private void flushLogs() {
+        Map<String, List<ExecutionLogLines.Line>> batch;
+        synchronized (logs) {
+            if (logs.isEmpty()) {
+                return;
+            }
+            batch = new LinkedHashMap<>(logs);
+            logs.clear();
+        }
+        batch.forEach((executionId, lines) -> send(Topics.EXECUTION_LOGS, executionId, new ExecutionLogLines(
+                UUID.randomUUID().toString(), executionId, config.spec().serviceId(), config.replicaId(), lines)));
+    }
+
+    private void report(String executionId, int attempt, String status, Integer percent, String message,
+                        JsonNode output, ExecutionStatusUpdate.Error error) {
+        send(Topics.EXECUTION_STATUS, executionId, new ExecutionStatusUpdate(UUID.randomUUID().toString(), executionId,
+                attempt, config.replicaId(), status, percent, message, output, error, Instant.now()));
+    }
+
+    private void send(String topic, String key, Object value) {
+        try {
+            String eventId = UUID.randomUUID().toString();
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, Json.mapper().writeValueAsString(value));
+            record.headers().add(Topics.HEADER_EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
+            producer.send(record);
+        } catch (IOException e) {
+            log("cannot serialize a message for " + topic + ": " + e);
+        }
+    }
+
+    private void shutdown() {
+        stopping = true;
+        timers.shutdownNow();
+        if (worker != null) {
+            worker.close();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private void log(String message) {
+        System.err.println(Instant.now() + " [replica " + config.replicaId() + "] " + message);
+    }
+}

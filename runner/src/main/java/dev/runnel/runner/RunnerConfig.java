@@ -1,0 +1,46 @@
+package dev.runnel.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.ServiceSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a replica is told by whoever starts it (the operator), from its environment:
+ * {@code RUNNEL_SPEC_FILE} (the service spec JSON), {@code RUNNEL_KAFKA}, {@code RUNNEL_API} (the
+ * platform's /api/v1 base), {@code RUNNEL_BOT_CREDENTIAL} (the bot's API key), {@code RUNNEL_WORK_DIR},
+ * {@code RUNNEL_RUNTIME_DIR} (where the Python {@code runnel} package is) and {@code RUNNEL_REPLICA_ID}.
+ */
+record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCredential, Path workDir, Path runtimeDir,
+                    String replicaId, String python) {
+
+    static RunnerConfig fromEnvironment(Map<String, String> env) {
+        String specFile = required(env, "RUNNEL_SPEC_FILE");
+        ServiceSpec spec;
+        try {
+            JsonNode json = Json.mapper().readTree(Files.readString(Path.of(specFile)));
+            spec = Json.mapper().treeToValue(json, ServiceSpec.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + specFile, e);
+        }
+        String replica = env.getOrDefault("RUNNEL_REPLICA_ID", spec.serviceId() + "-" + UUID.randomUUID().toString()
+                .substring(0, 8));
+        return new RunnerConfig(spec, required(env, "RUNNEL_KAFKA"), required(env, "RUNNEL_API"),
+                required(env, "RUNNEL_BOT_CREDENTIAL"), Path.of(env.getOrDefault("RUNNEL_WORK_DIR",
+                System.getProperty("java.io.tmpdir") + "/runnel-" + replica)), Path.of(required(env, "RUNNEL_RUNTIME_DIR")),
+                replica, env.getOrDefault("RUNNEL_PYTHON", "python3"));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is not set");
+        }
+        return value;
+    }
+}

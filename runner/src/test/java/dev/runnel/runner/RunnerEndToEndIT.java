@@ -1,0 +1,177 @@
+package dev.runnel.runner;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Identities;
+import dev.runnel.testsupport.PostgresCluster;
+import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.RunnelPlatform;
+import dev.runnel.testsupport.ServiceProcess;
+import dev.runnel.testsupport.TopicReader;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path of an execution with real parts: registry, bot, execution services and the gateway
+ * from their jars, Kafka and PostgreSQL, this runner's jar as a replica process, and python3 running
+ * the seed's package from examples/.
+ */
+class RunnerEndToEndIT {
+
+    static ServiceProcess registry;
+    static ServiceProcess execution;
+    static ServiceProcess gateway;
+    static String api;
+
+    @BeforeAll
+    static void platform() {
+        String bot = RunnelPlatform.botServiceUrl();
+        Map<String, String> env = Map.of(
+                "RUNNEL_DB_URL", RunnelInfrastructure.postgres().jdbcUrl(),
+                "RUNNEL_DB_USER", PostgresCluster.USER,
+                "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
+                "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
+                "RUNNEL_BOT_URL", bot);
+        registry = ServiceProcess.start("registry-service", env);
+        execution = ServiceProcess.start("execution-service", env);
+        gateway = ServiceProcess.start("gateway", Map.of("RUNNEL_REGISTRY_URL", registry.url(), "RUNNEL_BOT_URL", bot,
+                "RUNNEL_EXECUTION_URL", execution.url()));
+        api = gateway.url() + "/api/v1";
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ServiceProcess p : new ServiceProcess[] {gateway, execution, registry}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    static RequestSpecification as(String token) {
+        return given().baseUri(api).header("Authorization", "Bearer " + token);
+    }
+
+    static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.isDirectory(dir.resolve("examples"))) {
+            dir = dir.getParent();
+        }
+        return dir;
+    }
+
+    static byte[] zip(Path folder) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out); var files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".py")).toList()) {
+                zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                zip.write(Files.readAllBytes(file));
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theSeedPackageRunsOnARealReplica() throws Exception {
+        Identities.User user = Identities.user("e2e");
+        String project = Identities.project(user.token());
+        String token = user.token();
+        Path example = root().resolve("examples/seed-package");
+
+        String codebase = as(token).contentType("application/zip").body(zip(example))
+                .post("/codebases?projectId=" + project).then().statusCode(201).extract().path("id");
+        ObjectNode pkg = (ObjectNode) Json.mapper().readTree(example.resolve("package.json").toFile());
+        pkg.put("projectId", project);
+        pkg.putObject("codebase").put("id", codebase);
+        as(token).contentType("application/json").body(pkg.toString()).post("/packages").then().statusCode(201);
+        ObjectNode service = (ObjectNode) Json.mapper().readTree(example.resolve("service.json").toFile());
+        service.put("projectId", project);
+        JsonPath deployed = as(token).contentType("application/json").body(service.toString()).post("/services")
+                .then().statusCode(201).extract().jsonPath();
+        String serviceId = deployed.getString("id");
+
+        // what the operator does: the spec from service-specs, a credential of the bot, a replica process
+        String spec = TopicReader.await(Topics.SERVICE_SPECS, serviceId, m -> !m.isEmpty(), Duration.ofSeconds(20))
+                .get(0).value();
+        Path specFile = Files.createTempFile("spec-", ".json");
+        Files.writeString(specFile, spec);
+        String credential = Identities.call("POST", "/bots/" + deployed.getString("botUserName") + "/credentials",
+                Identities.operatorToken(), null, 201).get("key").asText();
+        Process replica = startReplica(specFile, credential);
+        try {
+            awaitKnown(token, serviceId);
+            String run = as(token).contentType("application/json")
+                    .body(Map.of("functionName", "run", "input", Map.of("item", "item-1")))
+                    .post("/executions/" + serviceId + "?wait=true&timeout=60").then().statusCode(201).extract()
+                    .path("id");
+            JsonPath done = as(token).get("/executions/" + run + "/wait?timeout=60").then().extract().jsonPath();
+            assertThat(done.getString("latestStatus.status")).isEqualTo("success");
+            assertThat(done.getString("output.item_id")).isEqualTo("item-1");
+            assertThat(done.getList("status.status")).containsExactly("created", "in-progress", "success");
+
+            String detect = as(token).contentType("application/json")
+                    .body(Map.of("functionName", "detect", "input", Map.of("item", Map.of("item_id", "item-2"))))
+                    .post("/executions/" + serviceId).then().statusCode(201).extract().path("id");
+            JsonPath detected = as(token).get("/executions/" + detect + "/wait?timeout=60").then().extract().jsonPath();
+            assertThat(detected.getString("latestStatus.status")).isEqualTo("success");
+            assertThat(detected.getList("output.detected")).containsExactly("dog");
+            assertThat(detected.getList("status.percentComplete")).containsExactly(0, 0, 0, 30, 80, 100, 100);
+            assertThat(detected.getList("status.message")).contains("execution started", "execution completed");
+
+            long deadline = System.currentTimeMillis() + 15_000;
+            List<Object> lines = List.of();
+            while (lines.isEmpty() && System.currentTimeMillis() < deadline) {
+                lines = as(token).get("/executions/" + run + "/logs").then().statusCode(200).extract()
+                        .path("logs.message");
+                Thread.sleep(200);
+            }
+            assertThat(lines).contains("running on item item-1");
+        } finally {
+            replica.destroy();
+            replica.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startReplica(Path specFile, String credential) throws Exception {
+        Path jar = Path.of("target/runnel-runner.jar").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin"
+                + File.separator + "java", "-jar", jar.toString()).inheritIO();
+        builder.environment().putAll(Map.of(
+                "RUNNEL_SPEC_FILE", specFile.toString(),
+                "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
+                "RUNNEL_API", api,
+                "RUNNEL_BOT_CREDENTIAL", credential,
+                "RUNNEL_RUNTIME_DIR", root().resolve("sdk/python").toString(),
+                "RUNNEL_WORK_DIR", Files.createTempDirectory("replica-").toString()));
+        return builder.start();
+    }
+
+    private static void awaitKnown(String token, String serviceId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (as(token).get("/executions?serviceId=" + serviceId).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("execution-service never learned " + serviceId);
+    }
+}
