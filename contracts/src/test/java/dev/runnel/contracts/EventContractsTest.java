@@ -24,7 +24,8 @@ class EventContractsTest {
                 Arguments.of(ExecutionEvent.class, ExecutionEvent.SCHEMA, "execution-event.v1.json"),
                 Arguments.of(RunnerControl.class, RunnerControl.SCHEMA, "runner-control.v1.json"),
                 Arguments.of(ReplicaHeartbeat.class, ReplicaHeartbeat.SCHEMA, "replica-heartbeat.v1.json"),
-                Arguments.of(ExecutionLogLines.class, ExecutionLogLines.SCHEMA, "execution-logs.v1.json"));
+                Arguments.of(ExecutionLogLines.class, ExecutionLogLines.SCHEMA, "execution-logs.v1.json"),
+                Arguments.of(ServiceStatus.class, ServiceStatus.SCHEMA, "service-status.v1.json"));
     }
 
     private static JsonNode resource(String path) throws IOException {

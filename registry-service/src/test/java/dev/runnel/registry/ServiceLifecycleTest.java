@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.contracts.ServiceStatus;
+import java.util.UUID;
 import dev.runnel.contracts.Topics;
 import dev.runnel.testsupport.RunnelPlatform;
 import dev.runnel.testsupport.TopicReader.Message;
@@ -135,7 +137,17 @@ class ServiceLifecycleTest {
                 .extract().path("id");
         String id = api.post("/services", Api.mapper().createObjectNode().put("name", "s1").put("packageId",
                 packageId)).statusCode(201).extract().path("id");
-        api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Active"));
+        api.get("/services/" + id + "/status").statusCode(200).body("status", equalTo("Initializing"));
+        // what the operator reports shows in the status
+        publishStatus(new ServiceStatus(UUID.randomUUID().toString(), id, 1, ServiceStatus.State.Active, 1, 1, null,
+                java.time.Instant.now()));
+        awaitStatus(api, id, "Active");
+        api.get("/services/" + id + "/status").body("readyReplicas", equalTo(1));
+        publishStatus(new ServiceStatus(UUID.randomUUID().toString(), id, 1, ServiceStatus.State.Error, 0, 1,
+                new ServiceStatus.Error("InitFailed", "RuntimeError: model missing", "Traceback ..."),
+                java.time.Instant.now()));
+        awaitStatus(api, id, "Error");
+        api.get("/services/" + id + "/status").body("errorInfo.message", equalTo("RuntimeError: model missing"));
 
         api.post("/services/" + id + "/stop", "").statusCode(200).body("active", equalTo(false))
                 .body("version", equalTo(1));
@@ -215,6 +227,33 @@ class ServiceLifecycleTest {
                 .body("message", containsString("nope"));
         api.patch("/services/nope", Api.mapper().createObjectNode()).statusCode(404);
         api.post("/services/nope/stop", "").statusCode(404);
+    }
+
+    static void publishStatus(ServiceStatus status) {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of(
+                "bootstrap.servers", dev.runnel.testsupport.RunnelInfrastructure.kafka().bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SERVICE_STATUS,
+                    status.serviceId(), Json.mapper().writeValueAsString(status))).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void awaitStatus(Api api, String id, String status) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (status.equals(api.get("/services/" + id + "/status").extract().path("status"))) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        throw new AssertionError("service " + id + " never became " + status);
     }
 
     private static ObjectNode valid(String packageId) {

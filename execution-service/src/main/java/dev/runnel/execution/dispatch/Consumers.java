@@ -8,7 +8,7 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ReplicaHeartbeat;
 import dev.runnel.contracts.Topics;
 import dev.runnel.execution.execution.ExecutionService;
-import dev.runnel.execution.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.web.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;

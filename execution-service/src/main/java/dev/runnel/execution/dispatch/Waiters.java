@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.ExecutionEvent;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Topics;
-import dev.runnel.execution.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.ConsumerLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

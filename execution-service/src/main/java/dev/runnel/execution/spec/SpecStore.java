@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
-import dev.runnel.execution.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.kit.db.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;

@@ -4,7 +4,10 @@ import dev.runnel.kit.web.ApiException;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import dev.runnel.auth.Caller;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.auth.CallerContext;
+import dev.runnel.registry.status.ReplicaStatus;
+import java.time.Instant;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,15 +27,18 @@ import jakarta.ws.rs.core.Response;
 public class ServiceResource {
 
     private final DeploymentService deployments;
+    private final ReplicaStatus replicas;
     private final CallerContext caller;
 
-    public ServiceResource(DeploymentService deployments, CallerContext caller) {
+    public ServiceResource(DeploymentService deployments, ReplicaStatus replicas, CallerContext caller) {
         this.deployments = deployments;
+        this.replicas = replicas;
         this.caller = caller;
     }
 
-    /** The operational status of a service. */
-    public record Status(String serviceId, String status, boolean active, int version) {
+    /** The operational status of a service, with what its replicas last reported. */
+    public record Status(String serviceId, String status, boolean active, int version, Integer readyReplicas,
+                         Integer desiredReplicas, JsonNode errorInfo, Instant reportedAt) {
     }
 
     @POST
@@ -103,13 +109,19 @@ public class ServiceResource {
     }
 
     /**
-     * Until the runner-operator reports replica status (issue 6), the status follows the service's
-     * desired state: Active when it runs, Inactive when stopped.
+     * Inactive when stopped; otherwise what the operator last reported for the current version:
+     * Initializing until it reports, Active once a replica is ready, Error with the reason.
      */
     @GET
     @Path("{id}/status")
     public Status status(@PathParam("id") String id) {
         ServiceDoc doc = deployments.get(id, caller.current());
-        return new Status(doc.id(), doc.active() ? "Active" : "Inactive", doc.active(), doc.version());
+        if (!doc.active()) {
+            return new Status(doc.id(), "Inactive", false, doc.version(), null, null, null, null);
+        }
+        return replicas.of(id).filter(r -> r.version() == doc.version() || "Error".equals(r.status()))
+                .map(r -> new Status(doc.id(), r.status(), true, doc.version(), r.readyReplicas(), r.desiredReplicas(),
+                        r.error(), r.updatedAt()))
+                .orElse(new Status(doc.id(), "Initializing", true, doc.version(), 0, null, null, null));
     }
 }

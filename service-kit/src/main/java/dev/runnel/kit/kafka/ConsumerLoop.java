@@ -1,4 +1,4 @@
-package dev.runnel.execution.kafka;
+package dev.runnel.kit.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
