@@ -56,6 +56,7 @@ public final class Replica {
     private final Map<String, List<ExecutionLogLines.Line>> logs = new LinkedHashMap<>();
     private final Set<String> seen = Collections.synchronizedSet(new LinkedHashSet<>());
     private final CountDownLatch initialized = new CountDownLatch(1);
+    private final CountDownLatch drained = new CountDownLatch(1);
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final Map<String, Module.Function> functions = new ConcurrentHashMap<>();
     private volatile JsonNode initError;
@@ -115,8 +116,18 @@ public final class Replica {
         Thread control = new Thread(this::controlLoop, "runner-control");
         control.setDaemon(true);
         control.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true));
-        return workLoop();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM from the operator: take no more work, let calls in flight finish within drainTime
+            stopping = true;
+            try {
+                drained.await(config.spec().drainTime() + 10L, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        int code = workLoop();
+        drained.countDown();
+        return code;
     }
 
     private int workLoop() {
@@ -143,6 +154,15 @@ public final class Replica {
             log("work loop failed: " + e);
             return WORKER_DIED;
         }
+        long deadline = System.currentTimeMillis() + config.spec().drainTime() * 1000L;
+        while (!inFlight.isEmpty() && System.currentTimeMillis() < deadline && worker.isAlive()) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        log("stopped (" + inFlight.size() + " call(s) unfinished)");
         shutdown();
         return 0;
     }

@@ -1,0 +1,38 @@
+package dev.runnel.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How the operator runs replicas. */
+@ConfigMapping(prefix = "runnel.operator")
+public interface OperatorConfig {
+
+    /** The platform's API base (the gateway's /api/v1), for bot credentials and for replicas. */
+    String api();
+
+    /** The state folder: operator.key from bot-service's first start, and the replicas' work folders and logs. */
+    String home();
+
+    /** The operator's API key (from a Kubernetes Secret); else read from {@code operator.key} in home. */
+    Optional<String> key();
+
+    /** The runner's jar, which a local replica runs. */
+    String runnerJar();
+
+    /** Where the Python {@code runnel} package is, for local replicas. */
+    String runtimeDir();
+
+    /** The python3 replicas run. */
+    @WithDefault("python3")
+    String python();
+
+    /** How often replicas are compared with their specs. */
+    @WithDefault("0.5s")
+    Duration reconcileInterval();
+
+    /** A replica not heard from for this long does not count as ready. */
+    @WithDefault("10s")
+    Duration readyWithin();
+}

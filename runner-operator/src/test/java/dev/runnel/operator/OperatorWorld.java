@@ -1,0 +1,58 @@
+package dev.runnel.operator;
+
+import dev.runnel.testsupport.PostgresCluster;
+import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.RunnelPlatform;
+import dev.runnel.testsupport.ServiceProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The platform the operator works in during its tests: every service from its jar, plus the gateway. */
+public class OperatorWorld extends RunnelPlatform {
+
+    static String api;
+    private static ServiceProcess registry;
+    private static ServiceProcess execution;
+    private static ServiceProcess gateway;
+
+    static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.isDirectory(dir.resolve("examples"))) {
+            dir = dir.getParent();
+        }
+        return dir;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(super.start());
+        synchronized (OperatorWorld.class) {
+            if (gateway == null) {
+                String bot = botServiceUrl();
+                Map<String, String> env = Map.of(
+                        "RUNNEL_DB_URL", RunnelInfrastructure.postgres().jdbcUrl(),
+                        "RUNNEL_DB_USER", PostgresCluster.USER,
+                        "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
+                        "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
+                        "RUNNEL_BOT_URL", bot);
+                registry = ServiceProcess.start("registry-service", env);
+                execution = ServiceProcess.start("execution-service", env);
+                gateway = ServiceProcess.start("gateway", Map.of("RUNNEL_REGISTRY_URL", registry.url(),
+                        "RUNNEL_BOT_URL", bot, "RUNNEL_EXECUTION_URL", execution.url()));
+                api = gateway.url() + "/api/v1";
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    gateway.close();
+                    execution.close();
+                    registry.close();
+                }));
+            }
+        }
+        config.put("runnel.operator.api", api);
+        config.put("runnel.operator.home", RunnelInfrastructure.home().toString());
+        config.put("runnel.operator.runner-jar", root().resolve("runner/target/runnel-runner.jar").toString());
+        config.put("runnel.operator.runtime-dir", root().resolve("sdk/python").toString());
+        return config;
+    }
+}
