@@ -27,3 +27,12 @@ for example in hello-world image-tagger; do
   echo "service $(echo "$SERVICE" | json "['name']"): $(echo "$SERVICE" | json "['id']") version $(echo "$SERVICE" | json "['version']"), runs as $(echo "$SERVICE" | json "['botUserName']")"
 done
 echo "services deployed in project $PROJECT: $(call GET "/services?projectId=$PROJECT" | json "['totalItemsCount']")"
+
+# run a function once the operator has a replica ready, and wait for its result
+HELLO=$(call GET "/services?projectId=$PROJECT&name=hello" | json "['items'][0]['id']")
+for _ in $(seq 1 60); do
+  [ "$(call GET "/services/$HELLO/status" | json "['status']")" = Active ] && break
+  sleep 1
+done
+echo '{"functionName": "greet", "input": {"name": "Ada"}}' | call POST "/executions/$HELLO?wait=true&timeout=60" body \
+  | python3 -c "import json,sys; e=json.load(sys.stdin); print('execution', e['id'], e['latestStatus']['status'], e['output'])"

@@ -15,6 +15,7 @@ class ServiceRunner(runnel.BaseServiceRunner):
 
     def tag(self, item: runnel.Item, progress: runnel.Progress):
         progress.update(status="inProgress", progress=0, message="tagging started")
-        tags = [word for word in item.name.lower().replace(".", " ").split() if len(word) > 2]
+        name = item.json.get("name", item.id)  # the resource JSON comes with trigger events
+        tags = [word for word in name.lower().replace(".", " ").split() if len(word) > 2]
         progress.update(status="inProgress", progress=100, message="tagging done")
         return {"item_id": item.id, "model": self.model_name, "tags": tags}
