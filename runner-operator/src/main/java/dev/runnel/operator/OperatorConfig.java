@@ -28,6 +28,10 @@ public interface OperatorConfig {
     @WithDefault("python3")
     String python();
 
+    /** How often a replica checks that bot-service still accepts its bot. */
+    @WithDefault("PT5M")
+    Duration botCheckInterval();
+
     /** How often replicas are compared with their specs. */
     @WithDefault("0.5s")
     Duration reconcileInterval();

@@ -38,7 +38,10 @@ public class OperatorWorld extends RunnelPlatform {
                         "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
                         "RUNNEL_BOT_URL", bot);
                 registry = ServiceProcess.start("registry-service", env);
-                execution = ServiceProcess.start("execution-service", env);
+                Map<String, String> executionEnv = new HashMap<>(env);
+                executionEnv.put("RUNNEL_EXECUTION_REPLICA_LOST_AFTER", "6s");
+                executionEnv.put("RUNNEL_EXECUTION_RETRY_BACKOFF", "0.5s");
+                execution = ServiceProcess.start("execution-service", executionEnv);
                 gateway = ServiceProcess.start("gateway", Map.of("RUNNEL_REGISTRY_URL", registry.url(),
                         "RUNNEL_BOT_URL", bot, "RUNNEL_EXECUTION_URL", execution.url()));
                 api = gateway.url() + "/api/v1";
@@ -53,6 +56,7 @@ public class OperatorWorld extends RunnelPlatform {
         config.put("runnel.operator.home", RunnelInfrastructure.home().toString());
         config.put("runnel.operator.runner-jar", root().resolve("runner/target/runnel-runner.jar").toString());
         config.put("runnel.operator.runtime-dir", root().resolve("sdk/python").toString());
+        config.put("runnel.operator.bot-check-interval", "PT2S");
         return config;
     }
 }

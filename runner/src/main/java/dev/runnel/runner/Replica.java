@@ -112,7 +112,8 @@ public final class Replica {
         log("ready");
         heartbeat();
         timers.scheduleAtFixedRate(this::flushLogs, 200, 200, TimeUnit.MILLISECONDS);
-        timers.scheduleAtFixedRate(this::checkBot, 5, 5, TimeUnit.MINUTES);
+        long check = config.botCheckInterval().toMillis();
+        timers.scheduleAtFixedRate(this::checkBot, check, check, TimeUnit.MILLISECONDS);
         Thread control = new Thread(this::controlLoop, "runner-control");
         control.setDaemon(true);
         control.start();
@@ -134,7 +135,10 @@ public final class Replica {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", config.kafka(), "group.id", "runner-" + config.spec().serviceId(),
                 "enable.auto.commit", "false", "auto.offset.reset", "earliest", "max.poll.records", "1",
-                "metadata.max.age.ms", "5000"), new StringDeserializer(), new StringDeserializer())) {
+                "metadata.max.age.ms", "5000",
+                // a replica that dies gives its partitions to the others within seconds
+                "session.timeout.ms", "8000", "heartbeat.interval.ms", "2000"),
+                new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.work(config.spec().serviceId())));
             while (!stopping) {
                 if (!worker.isAlive()) {

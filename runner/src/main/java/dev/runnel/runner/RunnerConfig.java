@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,10 +15,11 @@ import java.util.UUID;
  * What a replica is told by whoever starts it (the operator), from its environment:
  * {@code RUNNEL_SPEC_FILE} (the service spec JSON), {@code RUNNEL_KAFKA}, {@code RUNNEL_API} (the
  * platform's /api/v1 base), {@code RUNNEL_BOT_CREDENTIAL} (the bot's API key), {@code RUNNEL_WORK_DIR},
- * {@code RUNNEL_RUNTIME_DIR} (where the Python {@code runnel} package is) and {@code RUNNEL_REPLICA_ID}.
+ * {@code RUNNEL_RUNTIME_DIR} (where the Python {@code runnel} package is), {@code RUNNEL_REPLICA_ID} and
+ * {@code RUNNEL_BOT_CHECK_SECONDS} (how often the bot's standing is checked).
  */
 record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCredential, Path workDir, Path runtimeDir,
-                    String replicaId, String python) {
+                    String replicaId, String python, Duration botCheckInterval) {
 
     static RunnerConfig fromEnvironment(Map<String, String> env) {
         String specFile = required(env, "RUNNEL_SPEC_FILE");
@@ -33,7 +35,8 @@ record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCreden
         return new RunnerConfig(spec, required(env, "RUNNEL_KAFKA"), required(env, "RUNNEL_API"),
                 required(env, "RUNNEL_BOT_CREDENTIAL"), Path.of(env.getOrDefault("RUNNEL_WORK_DIR",
                 System.getProperty("java.io.tmpdir") + "/runnel-" + replica)), Path.of(required(env, "RUNNEL_RUNTIME_DIR")),
-                replica, env.getOrDefault("RUNNEL_PYTHON", "python3"));
+                replica, env.getOrDefault("RUNNEL_PYTHON", "python3"),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RUNNEL_BOT_CHECK_SECONDS", "300"))));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -111,6 +111,7 @@ public class LocalProcessDriver implements ReplicaDriver {
                     + File.separator + "java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                     Path.of(config.runnerJar()).toAbsolutePath().toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds()));
             builder.environment().putAll(Map.of(
                     "RUNNEL_SPEC_FILE", specFile.toString(),
                     "RUNNEL_KAFKA", kafka,
