@@ -83,7 +83,12 @@ public class Proxy {
             HttpClientRequest upstream = opened.result();
             copyHeaders(request.headers(), upstream.headers());
             upstream.putHeader("X-Forwarded-For", String.valueOf(request.remoteAddress()));
-            upstream.putHeader("X-Forwarded-Host", String.valueOf(request.authority()));
+            if (request.authority() != null) {
+                upstream.putHeader("X-Forwarded-Host", request.authority().toString());
+                if (request.authority().port() > 0) {
+                    upstream.putHeader("X-Forwarded-Port", String.valueOf(request.authority().port()));
+                }
+            }
             upstream.putHeader("X-Forwarded-Proto", request.scheme());
             upstream.send(request).onComplete(answered -> {
                 if (answered.failed()) {

@@ -14,7 +14,7 @@ public class OperatorWorld extends RunnelPlatform {
 
     static String api;
     private static ServiceProcess registry;
-    private static ServiceProcess execution;
+    static ServiceProcess execution;
     private static ServiceProcess gateway;
 
     static Path root() {

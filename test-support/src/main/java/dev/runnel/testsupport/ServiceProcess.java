@@ -22,34 +22,56 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String module;
     private final int port;
-    private final Process process;
+    private final Map<String, String> environment;
     private final Path log;
+    private Process process;
 
-    private ServiceProcess(String module, int port, Process process, Path log) {
+    private ServiceProcess(String module, int port, Map<String, String> environment, Process process, Path log) {
         this.module = module;
         this.port = port;
+        this.environment = environment;
         this.process = process;
         this.log = log;
     }
 
     /** Starts {@code module}'s quarkus-run.jar with the environment given, and waits until it is ready. */
     public static ServiceProcess start(String module, Map<String, String> environment) {
-        Path jar = locate(module);
-        int port = Processes.freePort();
         try {
             Path log = Files.createTempFile("runnel-" + module + "-", ".log");
-            List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().putAll(environment);
-            builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            ServiceProcess service = new ServiceProcess(module, port, builder.start(), log);
+            int port = Processes.freePort();
+            ServiceProcess service = new ServiceProcess(module, port, environment, launch(module, port, environment, log),
+                    log);
             service.awaitReady(Duration.ofSeconds(90));
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Process launch(String module, int port, Map<String, String> environment, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", locate(module).toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        return builder.start();
+    }
+
+    /** Kills the service (as a crash would) and starts it again on the same port. */
+    public synchronized void restart() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+            process = launch(module, port, environment, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        awaitReady(Duration.ofSeconds(90));
     }
 
     private static Path locate(String module) {

@@ -48,8 +48,9 @@ public class Consumers {
     void start(@Observes StartupEvent event) {
         loops.add(ConsumerLoop.start(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS), "earliest",
                 record -> once(record, () -> executions.apply(read(record, ExecutionStatusUpdate.class)))));
-        loops.add(ConsumerLoop.start(bootstrap, "execution-service-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
-                "latest", record -> heartbeat(read(record, ReplicaHeartbeat.class))));
+        // every instance reads every heartbeat (its own group): no wait for a rebalance after a restart
+        loops.add(ConsumerLoop.start(bootstrap, "execution-heartbeats-" + java.util.UUID.randomUUID(),
+                List.of(Topics.REPLICA_HEARTBEATS), "latest", record -> heartbeat(read(record, ReplicaHeartbeat.class))));
         loops.add(ConsumerLoop.start(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS), "earliest",
                 record -> once(record, () -> logs(read(record, ExecutionLogLines.class)))));
         loops.add(ConsumerLoop.start(bootstrap, "execution-service-requests", List.of(Topics.EXECUTION_REQUESTS),

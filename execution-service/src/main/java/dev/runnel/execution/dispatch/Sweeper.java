@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +21,7 @@ public class Sweeper {
     private final ExecutionService executions;
     private final ExecutionConfig config;
     private volatile boolean running = true;
+    private final Instant startedAt = Instant.now();
     private Thread thread;
 
     public Sweeper(ExecutionService executions, ExecutionConfig config) {
@@ -46,7 +48,10 @@ public class Sweeper {
                 Thread.sleep(config.sweepInterval().toMillis());
                 executions.dispatchDueRetries();
                 executions.failTimedOut();
-                executions.resetLostReplicas();
+                // after a restart, heartbeats need a while to catch up before a silent replica counts as lost
+                if (Instant.now().isAfter(startedAt.plus(config.replicaLostAfter()))) {
+                    executions.resetLostReplicas();
+                }
                 executions.redispatchStale();
             } catch (InterruptedException e) {
                 return;

@@ -116,7 +116,7 @@ public class ExecutionResource {
         String body = dev.runnel.kit.db.Db.json(Map.of("functionName", doc.functionName(), "projectId",
                 doc.projectId(), "input", doc.input()));
         String url = uri.getBaseUri().resolve("executions/" + doc.serviceId()).toString();
-        return Map.of("curl", "curl -X POST '" + url + "' -H 'Authorization: Bearer $TOKEN'"
+        return Map.of("curl", "curl -X POST '" + url + "' -H \"Authorization: Bearer $TOKEN\""
                 + " -H 'Content-Type: application/json' -d '" + body.replace("'", "'\\''") + "'");
     }
 

@@ -62,7 +62,10 @@ public final class ConsumerLoop implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000"));
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000",
+                // a crashed instance hands its partitions over within seconds
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000"));
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
