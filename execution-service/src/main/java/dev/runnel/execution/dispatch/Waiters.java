@@ -40,10 +40,7 @@ public class Waiters {
                 "latest", record -> {
                     ExecutionEvent finished = read(record.value());
                     if (finished.type() == ExecutionEvent.Type.finished) {
-                        CompletableFuture<Void> future = waiting.get(finished.executionId());
-                        if (future != null) {
-                            future.complete(null);
-                        }
+                        wake(finished.executionId());
                     }
                 });
     }
@@ -51,6 +48,14 @@ public class Waiters {
     void stop(@Observes ShutdownEvent event) {
         if (loop != null) {
             loop.close();
+        }
+    }
+
+    /** Wakes the waiters of an execution that ended (from this instance's commit, or another's event). */
+    public void wake(String executionId) {
+        CompletableFuture<Void> future = waiting.get(executionId);
+        if (future != null) {
+            future.complete(null);
         }
     }
 

@@ -17,6 +17,10 @@ import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.outbox.Outbox;
 import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.runnel.execution.dispatch.Waiters;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +40,17 @@ public class ExecutionService {
     private final Outbox outbox;
     private final SpecStore specs;
     private final ExecutionConfig config;
+    private final Waiters waiters;
+    private final TransactionSynchronizationRegistry transactions;
 
-    public ExecutionService(Db db, Outbox outbox, SpecStore specs, ExecutionConfig config) {
+    public ExecutionService(Db db, Outbox outbox, SpecStore specs, ExecutionConfig config, Waiters waiters,
+                            TransactionSynchronizationRegistry transactions) {
         this.db = db;
         this.outbox = outbox;
         this.specs = specs;
         this.config = config;
+        this.waiters = waiters;
+        this.transactions = transactions;
     }
 
     /** What a client asks to run. */
@@ -285,6 +294,19 @@ public class ExecutionService {
         ExecutionDoc done = doc.with(entry, attempts, doc.toTerminate(), output, duration);
         save(done, "status = '" + entry.status() + "', dispatch_after = NULL");
         announce(done, ExecutionEvent.Type.finished);
+        // waiters on this instance wake at commit; those on others hear the finished event
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    waiters.wake(done.id());
+                }
+            }
+        });
         return done;
     }
 

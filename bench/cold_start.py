@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Replica cold start (process start to ready; the user's __init__ is empty) against the sum of a bare
+JVM hello-world start and a bare `python3 -c "import json, threading"`, in one run.
+
+Needs a running platform (./runnel up). Deploys a package with an empty function, then starts extra
+replica processes of it by hand (as the operator would) and times each until it says it is ready.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sync_roundtrip as platform  # noqa: E402  (the same setup helpers)
+
+ROOT = platform.ROOT
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+
+
+def timed(command, env=None, until=None):
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if until is None:
+        process.wait()
+        return time.perf_counter() - start
+    for line in process.stderr:
+        if until in line:
+            took = time.perf_counter() - start
+            process.terminate()
+            process.wait(timeout=30)
+            return took
+    raise RuntimeError("the process ended before saying %r" % until)
+
+
+def median_of(runs, fn):
+    fn()  # warm the file cache once
+    return statistics.median(fn() for _ in range(runs))
+
+
+def main():
+    admin = platform.token()
+    project = platform.call("POST", "/projects", admin, {"name": "bench-cold"})["id"]
+    bearer = platform.token()
+    import io
+    import zipfile
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as z:
+        z.writestr("main.py", "import runnel\n\nclass ServiceRunner(runnel.BaseServiceRunner):\n"
+                              "    def noop(self):\n        return None\n")
+    codebase = platform.call("POST", "/codebases?projectId=" + project, bearer, code.getvalue(), "application/zip")["id"]
+    package = platform.call("POST", "/packages", bearer, {"name": "cold", "projectId": project,
+                                                          "codebase": {"id": codebase},
+                                                          "modules": [{"functions": [{"name": "noop", "input": []}]}]})
+    service = platform.call("POST", "/services", bearer, {"name": "cold", "packageId": package["id"]})
+    spec_file = os.path.join(platform.STATE, "replicas", service["id"], "spec-v1.json")
+    for _ in range(120):
+        if os.path.exists(spec_file):
+            break
+        time.sleep(0.5)
+    operator_key = open(os.path.join(platform.STATE, "operator.key")).read().strip()
+    request = urllib.request.Request(platform.API + "/token", data=json.dumps({"apiKey": operator_key}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    operator = json.load(urllib.request.urlopen(request))["access_token"]
+    credential = platform.call("POST", "/bots/%s/credentials" % service["botUserName"], operator)["key"]
+    work = tempfile.mkdtemp()
+    env = dict(os.environ, RUNNEL_SPEC_FILE=spec_file, RUNNEL_KAFKA=platform.KAFKA, RUNNEL_API=platform.API,
+               RUNNEL_BOT_CREDENTIAL=credential, RUNNEL_WORK_DIR=work,
+               RUNNEL_RUNTIME_DIR=os.path.join(ROOT, "sdk/python"))
+    jar = os.path.join(ROOT, "runner/target/runnel-runner.jar")
+    replica = median_of(RUNS, lambda: timed(["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                                             "-jar", jar], env=env, until="] ready"))
+
+    hello = tempfile.mkdtemp()
+    with open(os.path.join(hello, "Hello.java"), "w") as f:
+        f.write("public class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }")
+    subprocess.run(["javac", "-d", hello, os.path.join(hello, "Hello.java")], check=True)
+    jvm = median_of(RUNS, lambda: timed(["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                                         hello, "Hello"]))
+    python = median_of(RUNS, lambda: timed(["python3", "-c", "import json, threading"]))
+    baseline = jvm + python
+    print("replica start to ready      %7.3f s" % replica)
+    print("bare JVM hello + bare python %7.3f s  (%.3f + %.3f)" % (baseline, jvm, python))
+    print("ratio                        %7.2f   (target <= 2)" % (replica / baseline))
+    platform.call("POST", "/services/%s/stop" % service["id"], bearer)
+
+
+if __name__ == "__main__":
+    main()
