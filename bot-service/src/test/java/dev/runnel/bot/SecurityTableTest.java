@@ -4,14 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.testsupport.RunnelInfrastructure;
-import dev.runnel.testsupport.TestTokens;
+import dev.runnel.testsupport.SecurityTable;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -117,38 +114,24 @@ class SecurityTableTest {
         Calls.NewUser outsider = Calls.user("outsider");
         Calls.project(outsider.token());
 
-        Map<String, String> callers = new LinkedHashMap<>();
-        callers.put("no token", null);
-        callers.put("expired token", TestTokens.mint(owner.id(), "user", Map.of(project, "owner"),
-                Instant.now().minusSeconds(120)));
-        callers.put("tampered token", TestTokens.tamper(ownerToken));
-        callers.put("alg none", TestTokens.unsigned(ownerToken));
-        callers.put("HMAC with the public key", TestTokens.hmacWithPublicKey(ownerToken));
-        callers.put("member of another project", outsider.token());
-        callers.put("annotator", annotator.token());
-        callers.put("developer", developer.token());
-        callers.put("owner", ownerToken);
-        callers.put("bot", Calls.token(botCredential));
-        callers.put("admin", Calls.adminToken());
-        callers.put("operator", Calls.token(Calls.fileKey("operator.key")));
+        SecurityTable<Endpoint> table = new SecurityTable<Endpoint>()
+                .badTokens(ownerToken, owner.id(), Map.of(project, "owner"))
+                .caller("member of another project", outsider.token())
+                .caller("annotator", annotator.token())
+                .caller("developer", developer.token())
+                .caller("owner", ownerToken)
+                .caller("bot", Calls.token(botCredential))
+                .caller("admin", Calls.adminToken())
+                .caller("operator", Calls.token(Calls.fileKey("operator.key")));
 
-        List<String> wrong = new ArrayList<>();
-        for (Endpoint endpoint : ENDPOINTS) {
-            for (Map.Entry<String, String> caller : callers.entrySet()) {
-                int expected = expected(endpoint, caller.getKey());
-                RequestSpecification request = given();
-                if (caller.getValue() != null) {
-                    request.header("Authorization", "Bearer " + caller.getValue());
-                }
-                Response response = endpoint.call().call(request, fixture, caller.getValue());
-                if (response.statusCode() != expected) {
-                    wrong.add(endpoint.name() + " as " + caller.getKey() + ": " + response.statusCode() + " (expected "
-                            + expected + ") " + response.asString());
-                } else if (expected >= 400 && !String.valueOf(response.contentType()).startsWith("application/problem+json")) {
-                    wrong.add(endpoint.name() + " as " + caller.getKey() + ": not problem+json");
-                }
+        List<String> wrong = table.run(ENDPOINTS, Endpoint::name, (endpoint, token) -> {
+            RequestSpecification request = given();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
             }
-        }
+            Response response = endpoint.call().call(request, fixture, token);
+            return new SecurityTable.Answer(response.statusCode(), response.contentType(), response.asString());
+        }, SecurityTableTest::expected);
         assertThat(wrong).isEmpty();
     }
 
@@ -157,11 +140,7 @@ class SecurityTableTest {
         if (access == Access.PUBLIC) {
             return endpoint.success();
         }
-        boolean badToken = switch (caller) {
-            case "no token", "expired token", "tampered token", "alg none", "HMAC with the public key" -> true;
-            default -> false;
-        };
-        if (badToken) {
+        if (SecurityTable.isBadToken(caller)) {
             return 401;
         }
         boolean member = switch (caller) {

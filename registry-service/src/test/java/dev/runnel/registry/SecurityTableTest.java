@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.RunnelPlatform;
-import dev.runnel.testsupport.TestTokens;
+import dev.runnel.testsupport.SecurityTable;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,39 +112,24 @@ class SecurityTableTest {
         Identities.addMember(owner.token, owner.project, annotator.id(), "annotator");
         Api outsider = Api.newProject();
         String ownerToken = Identities.token(ownerKeyOf(owner));
-        String expired = TestTokens.mint(subjectOf(ownerToken), "user", Map.of(owner.project, "owner"),
-                Instant.now().minusSeconds(120));
 
-        Map<String, String> callers = new LinkedHashMap<>();
-        callers.put("no token", null);
-        callers.put("expired token", expired);
-        callers.put("tampered token", TestTokens.tamper(ownerToken));
-        callers.put("alg none", TestTokens.unsigned(ownerToken));
-        callers.put("HMAC with the public key", TestTokens.hmacWithPublicKey(ownerToken));
-        callers.put("garbage", "not.a.jwt");
-        callers.put("member of another project", outsider.token);
-        callers.put("annotator", annotator.token());
-        callers.put("developer", developer.token());
-        callers.put("owner", ownerToken);
-        callers.put("bot", Identities.defaultBotToken(ownerToken, owner.project));
+        SecurityTable<Endpoint> table = new SecurityTable<Endpoint>()
+                .badTokens(ownerToken, subjectOf(ownerToken), Map.of(owner.project, "owner"))
+                .caller("garbage", "not.a.jwt")
+                .caller("member of another project", outsider.token)
+                .caller("annotator", annotator.token())
+                .caller("developer", developer.token())
+                .caller("owner", ownerToken)
+                .caller("bot", Identities.defaultBotToken(ownerToken, owner.project));
 
-        List<String> wrong = new ArrayList<>();
-        for (Endpoint endpoint : ENDPOINTS) {
-            for (Map.Entry<String, String> caller : callers.entrySet()) {
-                int expected = expected(endpoint, caller.getKey());
-                RequestSpecification request = given();
-                if (caller.getValue() != null) {
-                    request.header("Authorization", "Bearer " + caller.getValue());
-                }
-                Response response = endpoint.call().apply(request, fixture);
-                if (response.statusCode() != expected) {
-                    wrong.add(endpoint.name() + " as " + caller.getKey() + ": " + response.statusCode() + " (expected "
-                            + expected + ") " + response.asString());
-                } else if (expected >= 400 && !String.valueOf(response.contentType()).startsWith("application/problem+json")) {
-                    wrong.add(endpoint.name() + " as " + caller.getKey() + ": not problem+json");
-                }
+        List<String> wrong = table.run(ENDPOINTS, Endpoint::name, (endpoint, token) -> {
+            RequestSpecification request = given();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
             }
-        }
+            Response response = endpoint.call().apply(request, fixture);
+            return new SecurityTable.Answer(response.statusCode(), response.contentType(), response.asString());
+        }, SecurityTableTest::expected);
         assertThat(wrong).isEmpty();
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -27,7 +28,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Waiters {
 
-    private final ConcurrentHashMap<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    /** The end of one execution, and how many clients wait for it. */
+    private record Waiting(CompletableFuture<Void> end, AtomicInteger clients) {
+    }
+
+    private final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final String bootstrap;
     private ConsumerLoop loop;
 
@@ -53,15 +58,19 @@ public class Waiters {
 
     /** Wakes the waiters of an execution that ended (from this instance's commit, or another's event). */
     public void wake(String executionId) {
-        CompletableFuture<Void> future = waiting.get(executionId);
-        if (future != null) {
-            future.complete(null);
+        Waiting w = waiting.get(executionId);
+        if (w != null) {
+            w.end().complete(null);
         }
     }
 
     /** A handle to register before looking at the execution, so that no end slips between. */
     public CompletableFuture<Void> register(String executionId) {
-        return waiting.computeIfAbsent(executionId, id -> new CompletableFuture<>());
+        return waiting.compute(executionId, (id, w) -> {
+            Waiting next = w != null ? w : new Waiting(new CompletableFuture<>(), new AtomicInteger());
+            next.clients().incrementAndGet();
+            return next;
+        }).end();
     }
 
     /** Waits for the registered execution to end, at most {@code timeout}. */
@@ -73,7 +82,8 @@ public class Waiters {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            waiting.remove(executionId, handle);
+            // the last client to stop waiting takes the entry away
+            waiting.computeIfPresent(executionId, (id, w) -> w.clients().decrementAndGet() == 0 ? null : w);
         }
     }
 
