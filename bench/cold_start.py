@@ -42,20 +42,7 @@ def median_of(runs, fn):
 
 
 def main():
-    admin = platform.token()
-    project = platform.call("POST", "/projects", admin, {"name": "bench-cold"})["id"]
-    bearer = platform.token()
-    import io
-    import zipfile
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as z:
-        z.writestr("main.py", "import runnel\n\nclass ServiceRunner(runnel.BaseServiceRunner):\n"
-                              "    def noop(self):\n        return None\n")
-    codebase = platform.call("POST", "/codebases?projectId=" + project, bearer, code.getvalue(), "application/zip")["id"]
-    package = platform.call("POST", "/packages", bearer, {"name": "cold", "projectId": project,
-                                                          "codebase": {"id": codebase},
-                                                          "modules": [{"functions": [{"name": "noop", "input": []}]}]})
-    service = platform.call("POST", "/services", bearer, {"name": "cold", "packageId": package["id"]})
+    bearer, service = platform.deploy_noop("bench-cold")
     spec_file = os.path.join(platform.STATE, "replicas", service["id"], "spec-v1.json")
     for _ in range(120):
         if os.path.exists(spec_file):

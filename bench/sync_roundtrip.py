@@ -34,24 +34,28 @@ def call(method, path, bearer, body=None, content_type="application/json"):
     return json.load(urllib.request.urlopen(request, timeout=60))
 
 
-def main():
-    project = call("POST", "/projects", token(), {"name": "bench"})["id"]
+def deploy_noop(name, concurrency=4):
+    """A project with a package whose function noop does nothing, deployed and Active; returns (token, service)."""
+    project = call("POST", "/projects", token(), {"name": name})["id"]
     bearer = token()
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as z:
         z.writestr("main.py", "import runnel\n\nclass ServiceRunner(runnel.BaseServiceRunner):\n"
                               "    def noop(self):\n        return None\n")
     codebase = call("POST", "/codebases?projectId=" + project, bearer, code.getvalue(), "application/zip")["id"]
-    package = call("POST", "/packages", bearer, {"name": "bench-noop", "projectId": project, "codebase": {"id": codebase},
+    package = call("POST", "/packages", bearer, {"name": name, "projectId": project, "codebase": {"id": codebase},
                                                  "modules": [{"functions": [{"name": "noop", "input": []}]}]})
-    service = call("POST", "/services", bearer, {"name": "bench-noop", "packageId": package["id"],
-                                                 "runtime": {"concurrency": 4}})
+    service = call("POST", "/services", bearer, {"name": name, "packageId": package["id"],
+                                                 "runtime": {"concurrency": concurrency}})
     for _ in range(120):
         if call("GET", "/services/%s/status" % service["id"], bearer)["status"] == "Active":
-            break
+            return bearer, service
         time.sleep(0.5)
-    else:
-        sys.exit("the bench service never became Active")
+    sys.exit("the bench service never became Active")
+
+
+def main():
+    bearer, service = deploy_noop("bench-noop")
     jar = os.path.join(ROOT, "bench/java/target/runnel-bench.jar")
     subprocess.run(["java", "-jar", jar, API, bearer, service["id"], "noop", KAFKA, N], check=True)
     call("POST", "/services/%s/stop" % service["id"], bearer)
