@@ -151,7 +151,7 @@ public final class Replica {
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     take(Json.mapper().readValue(record.value(), WorkItem.class));
-                    consumer.commitSync();
+                    consumer.commitAsync();
                 }
             }
         } catch (IOException e) {
