@@ -196,6 +196,28 @@ class ExecutionLifecycleTest {
     }
 
     @Test
+    void progressCanBeReportedOverRestWithTheSameRule() {
+        Platform.Developer dev = Platform.developer();
+        ServiceSpec spec = Platform.deploy(dev, Platform.spec(dev.project(), 1, 3600, "failed", true));
+        try (ScriptedReplica replica = new ScriptedReplica(spec.serviceId(), (r, item) ->
+                r.report(item, "in-progress", null, "started", null, null))) {
+            String id = create(dev, spec, "run", ITEM);
+            awaitStatus(dev, id, "in-progress");
+            for (int percent : new int[] {4, 7, 9}) {
+                dev.request().contentType("application/json").body(Map.of("percentComplete", percent))
+                        .post("/api/v1/executions/" + id + "/progress").then().statusCode(200);
+            }
+            dev.request().contentType("application/json").body(Map.of("percentComplete", 120))
+                    .post("/api/v1/executions/" + id + "/progress").then().statusCode(400)
+                    .body("field", equalTo("percentComplete"));
+            List<Integer> applied = dev.request().get("/api/v1/executions/" + id).then().extract()
+                    .path("status.percentComplete");
+            assertThat(applied.subList(applied.size() - 2, applied.size())).containsExactly(4, 9);
+            dev.request().post("/api/v1/executions/" + id + "/terminate").then().statusCode(200);
+        }
+    }
+
+    @Test
     void anExecutionPastItsTimeoutFails() {
         Platform.Developer dev = Platform.developer();
         ServiceSpec spec = Platform.deploy(dev, Platform.spec(dev.project(), 3, 1, "failed", true));

@@ -63,6 +63,8 @@ class SecurityTableTest {
                         r -> r.post("/api/v1/executions/" + create(owner, spec) + "/terminate")),
                 new Endpoint("POST /executions/{id}/rerun", true, 201,
                         r -> r.post("/api/v1/executions/" + finished + "/rerun")),
+                new Endpoint("POST /executions/{id}/progress", true, 200, r -> r.contentType("application/json")
+                        .body(Map.of("percentComplete", 10)).post("/api/v1/executions/" + execution + "/progress")),
                 new Endpoint("GET /executions/{id}/wait", false, 200,
                         r -> r.get("/api/v1/executions/" + execution + "/wait?timeout=0")),
                 new Endpoint("GET /executions/{id}/curl", false, 200, r -> r.get("/api/v1/executions/" + execution + "/curl")),

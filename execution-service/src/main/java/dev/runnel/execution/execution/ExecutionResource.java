@@ -103,6 +103,19 @@ public class ExecutionResource {
         return Response.status(201).entity(executions.rerun(id, caller.current())).build();
     }
 
+    /** {@code POST /executions/{id}/progress} body. */
+    public record ProgressBody(String status, Integer percentComplete, String message) {
+    }
+
+    @POST
+    @Path("executions/{id}/progress")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ExecutionDoc progress(@PathParam("id") String id, ProgressBody body) {
+        Caller who = caller.current();
+        ProgressBody progress = ApiException.requireBody(body);
+        return executions.reportProgress(id, progress.percentComplete(), progress.message(), who);
+    }
+
     @GET
     @Path("executions/{id}/wait")
     public ExecutionDoc waitFor(@PathParam("id") String id, @QueryParam("timeout") Integer timeout) {

@@ -153,6 +153,22 @@ public class ExecutionService {
                 caller.username(), doc.triggerId(), doc.event());
     }
 
+    /** Progress reported over REST (by the function's own code, as Dataloop's SDK does), for the current attempt. */
+    @Transactional
+    public ExecutionDoc reportProgress(String id, Integer percentComplete, String message, Caller caller) {
+        ExecutionDoc doc = get(id, caller);
+        caller.mayWrite(doc.projectId(), () -> ApiException.notFound("execution", id));
+        if (percentComplete != null && (percentComplete < 0 || percentComplete > 100)) {
+            throw ApiException.invalid("percentComplete", "must be between 0 and 100");
+        }
+        if (doc.isTerminal()) {
+            throw ApiException.conflict("execution " + id + " has ended (" + doc.currentStatus() + ")");
+        }
+        apply(new ExecutionStatusUpdate(Outbox.newEventId(), id, doc.attempts(), null, "in-progress", percentComplete,
+                message, null, null, now()));
+        return load(id).orElseThrow();
+    }
+
     /** Applies what a replica reports about an attempt; stale and late reports change nothing. */
     @Transactional
     public void apply(ExecutionStatusUpdate update) {
@@ -166,7 +182,9 @@ public class ExecutionService {
             return;
         }
         Instant at = update.timestamp() == null ? now() : update.timestamp();
-        db.update("UPDATE executions SET replica_id = ? WHERE id = ?", update.replicaId(), doc.id());
+        if (update.replicaId() != null) {
+            db.update("UPDATE executions SET replica_id = ? WHERE id = ?", update.replicaId(), doc.id());
+        }
         switch (update.status()) {
             case "in-progress" -> progress(doc, update, at);
             case "success" -> finish(doc, new StatusEntry(at, "success", update.message(), 100, null, update.output()),
