@@ -213,7 +213,14 @@ class ExecutionLifecycleTest {
             List<Integer> applied = dev.request().get("/api/v1/executions/" + id).then().extract()
                     .path("status.percentComplete");
             assertThat(applied.subList(applied.size() - 2, applied.size())).containsExactly(4, 9);
+            // following the logs of a running execution never stops on an empty page; after its end it does
+            dev.request().contentType("application/json").body(Map.of("executionId", id, "follow", true))
+                    .post("/api/v1/services/logs").then().statusCode(200).body("stop", equalTo(false));
             dev.request().post("/api/v1/executions/" + id + "/terminate").then().statusCode(200);
+            replica.report(replica.received.get(0), "terminated", null, null, null, null);
+            waitFor(dev, id);
+            dev.request().contentType("application/json").body(Map.of("executionId", id, "follow", true))
+                    .post("/api/v1/services/logs").then().statusCode(200).body("stop", equalTo(true));
         }
     }
 

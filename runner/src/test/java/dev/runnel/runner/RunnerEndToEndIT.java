@@ -144,6 +144,17 @@ class RunnerEndToEndIT {
                 Thread.sleep(200);
             }
             assertThat(lines).contains("running on item item-1");
+
+            // Dataloop's log query: pages of lines, then an empty last page with stop
+            JsonPath page = as(token).contentType("application/json").body(Map.of("executionId", run))
+                    .post("/services/logs").then().statusCode(200).extract().jsonPath();
+            assertThat(page.getList("logs.message")).contains("running on item item-1");
+            assertThat(page.getBoolean("stop")).isFalse();
+            JsonPath last = as(token).contentType("application/json")
+                    .body(Map.of("executionId", run, "checkpoint", page.getString("checkpoint")))
+                    .post("/services/logs").then().statusCode(200).extract().jsonPath();
+            assertThat(last.getList("logs")).isEmpty();
+            assertThat(last.getBoolean("stop")).isTrue();
         } finally {
             replica.destroy();
             replica.waitFor(10, TimeUnit.SECONDS);

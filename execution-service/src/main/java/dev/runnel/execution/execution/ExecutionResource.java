@@ -148,17 +148,21 @@ public class ExecutionResource {
         LogQuery query = ApiException.requireBody(body);
         if (query.executionId() != null) {
             ExecutionDoc doc = executions.get(query.executionId(), who);
-            return page(doc.serviceId(), query);
+            return page(doc.serviceId(), query, Boolean.TRUE.equals(query.follow()) && !doc.isTerminal());
         }
         if (query.serviceId() == null) {
             throw ApiException.invalid("serviceId", "is required (or executionId)");
         }
         queries.list(new ExecutionQueries.Filter(null, query.serviceId(), null, null, null, null),
                 PageRequest.of(0, 1), who);
-        return page(query.serviceId(), query);
+        return page(query.serviceId(), query, Boolean.TRUE.equals(query.follow()));
     }
 
-    private Map<String, Object> page(String serviceId, LogQuery query) {
+    /**
+     * One page of log lines after the checkpoint. A page with lines has {@code stop: false}; the
+     * last page is empty with {@code stop: true}, except while a followed execution still runs.
+     */
+    private Map<String, Object> page(String serviceId, LogQuery query, boolean keepFollowing) {
         long checkpoint;
         try {
             checkpoint = query.checkpoint() == null || query.checkpoint().isBlank() ? 0 : Long.parseLong(query.checkpoint());
@@ -169,7 +173,7 @@ public class ExecutionResource {
                 instant("start", query.start()), instant("end", query.end()), checkpoint, 500);
         long next = lines.isEmpty() ? checkpoint : lines.get(lines.size() - 1).id();
         return Map.of("logs", lines.stream().map(l -> Map.of("timestamp", l.timestamp().toString(), "message",
-                l.message())).toList(), "checkpoint", String.valueOf(next), "stop", lines.isEmpty());
+                l.message())).toList(), "checkpoint", String.valueOf(next), "stop", lines.isEmpty() && !keepFollowing);
     }
 
     private ExecutionDoc waitFor(String id, Integer timeoutSeconds, Caller who) {
