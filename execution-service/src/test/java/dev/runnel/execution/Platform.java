@@ -65,6 +65,15 @@ final class Platform {
         }
     }
 
+    /** Publishes bytes that are not a Runnel message (a broken producer). */
+    static void publishGarbage(String topic) {
+        try {
+            producer().send(new ProducerRecord<>(topic, "garbage", "{not json")).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A spec with functions {@code run(item: Item)} and {@code detect(item: Item, threshold: Float = 0.5)}. */
     static ServiceSpec spec(String project, int maxAttempts, int executionTimeout, String onReset, boolean active) {
         List<Module.Function> functions = List.of(

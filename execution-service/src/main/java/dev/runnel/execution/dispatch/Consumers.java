@@ -19,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,14 +48,16 @@ public class Consumers {
 
     void start(@Observes StartupEvent event) {
         loops.add(ConsumerLoop.start(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS), "earliest",
-                record -> once(record, () -> executions.apply(read(record, ExecutionStatusUpdate.class)))));
+                record -> once(record, () -> readable(record, ExecutionStatusUpdate.class).ifPresent(executions::apply))));
         // every instance reads every heartbeat (its own group): no wait for a rebalance after a restart
         loops.add(ConsumerLoop.start(bootstrap, "execution-heartbeats-" + java.util.UUID.randomUUID(),
-                List.of(Topics.REPLICA_HEARTBEATS), "latest", record -> heartbeat(read(record, ReplicaHeartbeat.class))));
+                List.of(Topics.REPLICA_HEARTBEATS), "latest",
+                record -> readable(record, ReplicaHeartbeat.class).ifPresent(this::heartbeat)));
         loops.add(ConsumerLoop.start(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS), "earliest",
-                record -> once(record, () -> logs(read(record, ExecutionLogLines.class)))));
+                record -> once(record, () -> readable(record, ExecutionLogLines.class).ifPresent(this::logs))));
         loops.add(ConsumerLoop.start(bootstrap, "execution-service-requests", List.of(Topics.EXECUTION_REQUESTS),
-                "earliest", record -> once(record, () -> request(read(record, ExecutionRequest.class)))));
+                "earliest", record -> once(record, () -> readable(record, ExecutionRequest.class)
+                        .ifPresent(this::request))));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -63,14 +66,18 @@ public class Consumers {
 
     /** Runs {@code work} in a transaction unless this message's event id was handled before. */
     private void once(ConsumerRecord<String, String> record, Runnable work) {
-        String eventId = header(record, Topics.HEADER_EVENT_ID);
         QuarkusTransaction.requiringNew().run(() -> {
-            if (eventId != null && db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
-                    eventId) == 0) {
-                return;
+            if (firstTime(record)) {
+                work.run();
             }
-            work.run();
         });
+    }
+
+    /** Records the message's event id in the current transaction; false when it was handled before. */
+    private boolean firstTime(ConsumerRecord<String, String> record) {
+        String eventId = header(record, Topics.HEADER_EVENT_ID);
+        return eventId == null || db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                eventId) == 1;
     }
 
     private void heartbeat(ReplicaHeartbeat beat) {
@@ -96,6 +103,17 @@ public class Consumers {
             // a request that can never succeed (unknown service, bad input) is dropped, not retried forever
             LOG.warnf("execution request %s for service %s refused: %s", request.eventId(), request.serviceId(),
                     refused.getMessage());
+        }
+    }
+
+    /** A message, or nothing (logged) when it cannot be read: an unreadable message is skipped, not retried forever. */
+    private static <T> Optional<T> readable(ConsumerRecord<String, String> record, Class<T> type) {
+        try {
+            return Optional.of(read(record, type));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping an unreadable message at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Optional.empty();
         }
     }
 

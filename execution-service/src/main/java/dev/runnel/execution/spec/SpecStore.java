@@ -74,7 +74,13 @@ public class SpecStore {
                             + " WHERE service_id = ?", record.key()));
             return;
         }
-        ServiceSpec spec = read(record.value());
+        ServiceSpec spec;
+        try {
+            spec = read(record.value());
+        } catch (IllegalStateException unreadable) {
+            LOG.warnf("skipping an unreadable service spec of %s: %s", record.key(), unreadable.getMessage());
+            return;
+        }
         ensureWorkTopic(spec);
         QuarkusTransaction.requiringNew().run(() -> db.update(
                 "INSERT INTO service_specs (service_id, project_id, version, active, spec) VALUES (?, ?, ?, ?, CAST(? AS jsonb))"

@@ -21,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReplicaStatus {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ReplicaStatus.class);
+
     private final Db db;
     private final String bootstrap;
     private ConsumerLoop loop;
@@ -38,7 +40,13 @@ public class ReplicaStatus {
     void start(@Observes StartupEvent event) {
         loop = ConsumerLoop.start(bootstrap, "registry-service-status", List.of(Topics.SERVICE_STATUS), "earliest",
                 record -> {
-                    ServiceStatus status = read(record.value());
+                    ServiceStatus status;
+                    try {
+                        status = read(record.value());
+                    } catch (IllegalArgumentException unreadable) {
+                        LOG.warnf("skipping an unreadable service status of %s", record.key());
+                        return;
+                    }
                     QuarkusTransaction.requiringNew().run(() -> db.update("INSERT INTO service_status (service_id,"
                             + " version, status, ready_replicas, desired_replicas, error, updated_at) VALUES (?, ?, ?, ?, ?,"
                             + " CAST(? AS jsonb), ?) ON CONFLICT (service_id) DO UPDATE SET version = excluded.version,"

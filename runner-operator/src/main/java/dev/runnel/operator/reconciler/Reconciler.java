@@ -83,13 +83,18 @@ public class Reconciler {
                         specs.remove(record.key());
                     } else {
                         ServiceSpec spec = read(record.value(), ServiceSpec.class);
-                        deleted.remove(spec.serviceId());
-                        specs.put(spec.serviceId(), spec);
+                        if (spec != null) {
+                            deleted.remove(spec.serviceId());
+                            specs.put(spec.serviceId(), spec);
+                        }
                     }
                 });
         beatLoop = ConsumerLoop.start(bootstrap, "runner-operator-beats-" + UUID.randomUUID(),
                 List.of(Topics.REPLICA_HEARTBEATS), "latest", record -> {
                     ReplicaHeartbeat beat = read(record.value(), ReplicaHeartbeat.class);
+                    if (beat == null) {
+                        return;
+                    }
                     if (beat.ready()) {
                         readySeen.put(beat.replicaId(), Instant.now());
                     } else {
@@ -242,11 +247,13 @@ public class Reconciler {
         }
     }
 
+    /** A message, or null (logged) when it cannot be read: it is skipped rather than retried forever. */
     private static <T> T read(String json, Class<T> type) {
         try {
             return Json.mapper().readValue(json, type);
         } catch (Exception e) {
-            throw new IllegalArgumentException(e);
+            LOG.warnf("skipping an unreadable %s: %s", type.getSimpleName(), e.getMessage());
+            return null;
         }
     }
 }
