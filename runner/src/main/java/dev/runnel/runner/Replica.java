@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +53,13 @@ public final class Replica {
     private final KafkaProducer<String, String> producer;
     private final Map<String, WorkItem> inFlight = new ConcurrentHashMap<>();
     private final Map<String, List<ExecutionLogLines.Line>> logs = new LinkedHashMap<>();
-    private final Set<String> seen = Collections.synchronizedSet(new LinkedHashSet<>());
+    /** The (execution, attempt) pairs taken lately, so a redelivered work item runs once; only the work loop uses it. */
+    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final CountDownLatch drained = new CountDownLatch(1);
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);

@@ -33,9 +33,7 @@ public class ExecutionQueries {
         StringBuilder where = new StringBuilder(" FROM executions WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (filter.serviceId() != null) {
-            String project = db.one("SELECT project_id FROM service_specs WHERE service_id = ?", rs -> rs.getString(1),
-                    filter.serviceId()).orElseThrow(() -> ApiException.notFound("service", filter.serviceId()));
-            caller.mayRead(project, () -> ApiException.notFound("service", filter.serviceId()));
+            checkServiceReadable(filter.serviceId(), caller);
             where.append(" AND service_id = ?");
             params.add(filter.serviceId());
         } else if (filter.projectId() != null) {
@@ -57,6 +55,13 @@ public class ExecutionQueries {
                 + page.pageSize() + " OFFSET " + page.offset(), rs -> Db.fromJson(rs.getString(1), ExecutionDoc.class),
                 params.toArray());
         return Page.of(items, total, page);
+    }
+
+    /** 404 unless the service exists and the caller may read its project. */
+    public void checkServiceReadable(String serviceId, Caller caller) {
+        String project = db.one("SELECT project_id FROM service_specs WHERE service_id = ?", rs -> rs.getString(1),
+                serviceId).orElseThrow(() -> ApiException.notFound("service", serviceId));
+        caller.mayRead(project, () -> ApiException.notFound("service", serviceId));
     }
 
     /** Log lines after {@code checkpoint}, optionally of one execution and containing {@code text}. */

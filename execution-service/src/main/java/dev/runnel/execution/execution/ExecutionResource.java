@@ -153,8 +153,7 @@ public class ExecutionResource {
         if (query.serviceId() == null) {
             throw ApiException.invalid("serviceId", "is required (or executionId)");
         }
-        queries.list(new ExecutionQueries.Filter(null, query.serviceId(), null, null, null, null),
-                PageRequest.of(0, 1), who);
+        queries.checkServiceReadable(query.serviceId(), who);
         return page(query.serviceId(), query, Boolean.TRUE.equals(query.follow()));
     }
 

@@ -181,8 +181,8 @@ public class Reconciler {
     private void ended(String serviceId, ServiceSpec spec, State state, ReplicaDriver.Replica replica, Instant now) {
         Integer code = replica.exitCode();
         boolean wanted = spec != null && spec.active() && replica.version() == spec.version();
-        if (!wanted || Objects.equals(code, 0) && !wanted) {
-            return;
+        if (!wanted) {
+            return; // stopped on purpose: not a crash
         }
         String words = replica.lastWords();
         state.crashes.addLast(now);
