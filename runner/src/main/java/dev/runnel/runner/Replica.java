@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +28,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -62,6 +67,7 @@ public final class Replica {
     });
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final CountDownLatch drained = new CountDownLatch(1);
+    private final Semaphore slotFreed = new Semaphore(0);
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final Map<String, Module.Function> functions = new ConcurrentHashMap<>();
     private volatile JsonNode initError;
@@ -136,11 +142,17 @@ public final class Replica {
         return code;
     }
 
+    /**
+     * Takes work while a slot is free: each poll brings at most {@code concurrency} items, those
+     * beyond the free slots are left in the topic (a seek back) for this or another replica, and a
+     * finished call wakes the loop at once. Offsets of taken items are committed without waiting.
+     */
     private int workLoop() {
+        int concurrency = config.spec().runtime().concurrency();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", config.kafka(), "group.id", "runner-" + config.spec().serviceId(),
-                "enable.auto.commit", "false", "auto.offset.reset", "earliest", "max.poll.records", "1",
-                "metadata.max.age.ms", "5000",
+                "enable.auto.commit", "false", "auto.offset.reset", "earliest",
+                "max.poll.records", String.valueOf(concurrency), "metadata.max.age.ms", "5000",
                 // a replica that dies gives its partitions to the others within seconds
                 "session.timeout.ms", "8000", "heartbeat.interval.ms", "2000"),
                 new StringDeserializer(), new StringDeserializer())) {
@@ -149,16 +161,35 @@ public final class Replica {
                 if (!worker.isAlive()) {
                     return WORKER_DIED;
                 }
-                if (inFlight.size() >= config.spec().runtime().concurrency()) {
+                if (inFlight.size() >= concurrency) {
                     consumer.pause(consumer.assignment());
-                } else {
-                    consumer.resume(consumer.paused());
+                    slotFreed.tryAcquire(100, TimeUnit.MILLISECONDS);
+                    slotFreed.drainPermits();
+                    consumer.poll(Duration.ZERO); // paused: returns nothing, keeps the group membership current
+                    continue;
                 }
+                consumer.resume(consumer.paused());
+                Map<TopicPartition, OffsetAndMetadata> taken = new HashMap<>();
+                Set<TopicPartition> leftBehind = new HashSet<>();
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (leftBehind.contains(partition)) {
+                        continue;
+                    }
+                    if (inFlight.size() >= concurrency) {
+                        consumer.seek(partition, record.offset());
+                        leftBehind.add(partition);
+                        continue;
+                    }
                     take(Json.mapper().readValue(record.value(), WorkItem.class));
-                    consumer.commitAsync();
+                    taken.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                }
+                if (!taken.isEmpty()) {
+                    consumer.commitAsync(taken, null);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             log("work loop failed: " + e);
             return WORKER_DIED;
@@ -262,7 +293,7 @@ public final class Replica {
         report(executionId, item.attempt(), status, null, error == null ? null : error.message(),
                 result.get("output"), error);
         inFlight.remove(executionId);
-        heartbeat();
+        slotFreed.release();
     }
 
     private void controlLoop() {
@@ -293,6 +324,7 @@ public final class Replica {
             report(item.executionId(), item.attempt(), "terminated", null, "terminated by restarting the worker", null,
                     null);
             inFlight.remove(item.executionId());
+            slotFreed.release();
             producer.flush();
             worker.kill();
             log("a call ignored termination; restarting");

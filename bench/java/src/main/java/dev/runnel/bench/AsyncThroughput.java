@@ -1,10 +1,13 @@
 package dev.runnel.bench;
 
+import dev.runnel.contracts.ExecutionRequest;
 import dev.runnel.contracts.Json;
+import dev.runnel.contracts.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -45,21 +48,65 @@ public final class AsyncThroughput {
         String jdbc = args[5];
         int n = args.length > 6 ? Integer.parseInt(args[6]) : 500;
 
-        double runnel = runnel(api, token, serviceId, function, n);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        double viaKafka = viaRequests(http, api, token, serviceId, function, kafka, n);
+        double viaHttp = viaHttp(http, api, token, serviceId, function, n);
         double raw = raw(kafka, jdbc, n);
-        System.out.printf("runnel: %d executions completed at %.1f/s%n", n, runnel);
+        System.out.printf("runnel, requested on execution-requests: %d executions completed at %.1f/s%n", n, viaKafka);
+        System.out.printf("runnel, created by 4 HTTP clients through the gateway: %d executions completed at %.1f/s%n",
+                n, viaHttp);
         System.out.printf("raw consume-SQL-produce loop: %d messages at %.1f/s%n", n, raw);
-        System.out.printf("ratio %.2f (target >= 0.5)%n", runnel / raw);
+        System.out.printf("ratio (execution-requests) %.2f (target >= 0.5); ratio (HTTP) %.2f%n", viaKafka / raw,
+                viaHttp / raw);
     }
 
-    static double runnel(String api, String token, String serviceId, String function, int n) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+    /** Executions requested the way trigger-service requests them: messages on execution-requests. */
+    static double viaRequests(HttpClient http, String api, String token, String serviceId, String function,
+                              String kafka, int n) throws Exception {
+        HttpRequest service = HttpRequest.newBuilder(URI.create(api + "/services/" + serviceId))
+                .header("Authorization", "Bearer " + token).GET().build();
+        String projectId = Json.mapper().readTree(http.send(service, HttpResponse.BodyHandlers.ofString()).body())
+                .get("projectId").asText();
+        Properties producerProps = new Properties();
+        producerProps.putAll(Map.of("bootstrap.servers", kafka, "acks", "all", "enable.idempotence", "true",
+                "linger.ms", "0"));
+        int before = total(http, countSucceeded(api, token, serviceId));
+        long start = System.nanoTime();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                String eventId = UUID.randomUUID().toString();
+                ExecutionRequest request = new ExecutionRequest(eventId, null, serviceId, projectId, function,
+                        Json.mapper().createObjectNode(), null, "bench", null);
+                ProducerRecord<String, String> record = new ProducerRecord<>(Topics.EXECUTION_REQUESTS, serviceId,
+                        Json.mapper().writeValueAsString(request));
+                record.headers().add(Topics.HEADER_EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+        }
+        waitForSucceeded(http, countSucceeded(api, token, serviceId), before + n);
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static HttpRequest countSucceeded(String api, String token, String serviceId) {
+        return HttpRequest.newBuilder(URI.create(api + "/executions?serviceId=" + serviceId
+                + "&status=success&pageSize=1")).header("Authorization", "Bearer " + token).GET().build();
+    }
+
+    private static void waitForSucceeded(HttpClient http, HttpRequest count, int total) throws Exception {
+        while (total(http, count) < total) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Executions created by four HTTP clients through the gateway. */
+    static double viaHttp(HttpClient http, String api, String token, String serviceId, String function, int n)
+            throws Exception {
         String body = Json.mapper().writeValueAsString(Map.of("functionName", function, "input", Map.of()));
         HttpRequest create = HttpRequest.newBuilder(URI.create(api + "/executions/" + serviceId))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpRequest count = HttpRequest.newBuilder(URI.create(api + "/executions?serviceId=" + serviceId
-                + "&status=success&pageSize=1")).header("Authorization", "Bearer " + token).GET().build();
+        HttpRequest count = countSucceeded(api, token, serviceId);
         int before = total(http, count);
         long start = System.nanoTime();
         ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -68,9 +115,7 @@ public final class AsyncThroughput {
         }
         clients.shutdown();
         clients.awaitTermination(10, TimeUnit.MINUTES);
-        while (total(http, count) < before + n) {
-            Thread.sleep(50);
-        }
+        waitForSucceeded(http, count, before + n);
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -90,7 +135,9 @@ public final class AsyncThroughput {
                      new StringSerializer());
              KafkaConsumer<String, String> loopIn = consumer(kafka, in);
              KafkaConsumer<String, String> results = consumer(kafka, out)) {
-            db.createStatement().execute("CREATE TEMP TABLE bench_rows (id text PRIMARY KEY, status text, doc jsonb)");
+            // a logged table like Runnel's (a temporary one would skip the write-ahead log and its flush)
+            String table = "public.bench_rows_" + UUID.randomUUID().toString().replace("-", "");
+            db.createStatement().execute("CREATE TABLE " + table + " (id text PRIMARY KEY, status text, doc jsonb)");
             db.setAutoCommit(false);
             producer.send(new ProducerRecord<>(in, "warm", "{}")).get();
             while (loopIn.poll(Duration.ofMillis(100)).isEmpty()) {
@@ -99,9 +146,9 @@ public final class AsyncThroughput {
             AtomicBoolean looping = new AtomicBoolean(true);
             Thread loop = new Thread(() -> {
                 try (PreparedStatement insert = db.prepareStatement(
-                        "INSERT INTO bench_rows (id, status, doc) VALUES (?, 'created', CAST(? AS jsonb))");
+                        "INSERT INTO " + table + " (id, status, doc) VALUES (?, 'created', CAST(? AS jsonb))");
                      PreparedStatement update = db.prepareStatement(
-                             "UPDATE bench_rows SET status = ?, doc = CAST(? AS jsonb) WHERE id = ?")) {
+                             "UPDATE " + table + " SET status = ?, doc = CAST(? AS jsonb) WHERE id = ?")) {
                     while (looping.get()) {
                         for (ConsumerRecord<String, String> r : loopIn.poll(Duration.ofMillis(50))) {
                             String id = r.key();
@@ -136,6 +183,8 @@ public final class AsyncThroughput {
             double rate = n / ((System.nanoTime() - start) / 1e9);
             looping.set(false);
             loop.join(5000);
+            db.setAutoCommit(true);
+            db.createStatement().execute("DROP TABLE " + table);
             return rate;
         }
     }

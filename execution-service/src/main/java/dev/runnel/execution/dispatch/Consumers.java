@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What execution-service consumes: replicas' status reports, heartbeats and logs, and requests to
- * create executions. Each message is handled once (its event id is recorded in the same transaction).
+ * create executions. Logs and requests are handled once (their event id is recorded in the same
+ * transaction); status reports and heartbeats change nothing when read twice.
  */
 @ApplicationScoped
 public class Consumers {
@@ -47,28 +48,44 @@ public class Consumers {
     }
 
     void start(@Observes StartupEvent event) {
-        loops.add(ConsumerLoop.start(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS), "earliest",
-                record -> once(record, () -> readable(record, ExecutionStatusUpdate.class).ifPresent(executions::apply))));
+        // status reports are idempotent by the execution's state (see ExecutionService.apply): no event id record;
+        // a poll's reports are applied in one transaction
+        loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS),
+                "earliest", records -> inOneTransaction(records, record ->
+                        readable(record, ExecutionStatusUpdate.class).ifPresent(executions::apply))));
         // every instance reads every heartbeat (its own group): no wait for a rebalance after a restart
         loops.add(ConsumerLoop.start(bootstrap, "execution-heartbeats-" + java.util.UUID.randomUUID(),
                 List.of(Topics.REPLICA_HEARTBEATS), "latest",
                 record -> readable(record, ReplicaHeartbeat.class).ifPresent(this::heartbeat)));
-        loops.add(ConsumerLoop.start(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS), "earliest",
-                record -> once(record, () -> readable(record, ExecutionLogLines.class).ifPresent(this::logs))));
-        loops.add(ConsumerLoop.start(bootstrap, "execution-service-requests", List.of(Topics.EXECUTION_REQUESTS),
-                "earliest", record -> once(record, () -> readable(record, ExecutionRequest.class)
-                        .ifPresent(this::request))));
+        loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS),
+                "earliest", records -> inOneTransaction(records, record -> {
+                    if (firstTime(record)) {
+                        readable(record, ExecutionLogLines.class).ifPresent(this::logs);
+                    }
+                })));
+        // a poll's requests are created in one transaction; a refused one writes nothing and is dropped
+        loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-requests",
+                List.of(Topics.EXECUTION_REQUESTS), "earliest", records -> inOneTransaction(records, record -> {
+                    if (firstTime(record)) {
+                        readable(record, ExecutionRequest.class).ifPresent(this::request);
+                    }
+                })));
     }
 
     void stop(@Observes ShutdownEvent event) {
         loops.forEach(ConsumerLoop::close);
     }
 
-    /** Runs {@code work} in a transaction unless this message's event id was handled before. */
-    private void once(ConsumerRecord<String, String> record, Runnable work) {
+    /**
+     * Handles records in one transaction. A batch whose transaction was marked for rollback fails
+     * (ConsumerLoop then hands its records over one at a time) instead of rolling back in silence.
+     */
+    private static void inOneTransaction(List<ConsumerRecord<String, String>> records,
+                                         java.util.function.Consumer<ConsumerRecord<String, String>> each) {
         QuarkusTransaction.requiringNew().run(() -> {
-            if (firstTime(record)) {
-                work.run();
+            records.forEach(each);
+            if (records.size() > 1 && QuarkusTransaction.isRollbackOnly()) {
+                throw new IllegalStateException("a record of the batch failed its transaction");
             }
         });
     }

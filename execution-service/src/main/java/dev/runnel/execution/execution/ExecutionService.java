@@ -18,6 +18,7 @@ import dev.runnel.kit.outbox.Outbox;
 import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.runnel.execution.dispatch.Waiters;
+import dev.runnel.execution.dispatch.WorkDispatcher;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -29,9 +30,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The lifecycle of executions: creation (validated, written, dispatched through the outbox in one
- * transaction), the status replicas report, retries, termination, rerun. The execution row is the
- * truth; every change is announced on {@code execution-events}.
+ * The lifecycle of executions: creation (validated, written, then dispatched when the write commits),
+ * the status replicas report, retries, termination, rerun. The execution row is the truth and the
+ * outbox of its work item (ADR 0007); every change is announced on {@code execution-events}.
  */
 @ApplicationScoped
 public class ExecutionService {
@@ -41,15 +42,17 @@ public class ExecutionService {
     private final SpecStore specs;
     private final ExecutionConfig config;
     private final Waiters waiters;
+    private final WorkDispatcher work;
     private final TransactionSynchronizationRegistry transactions;
 
     public ExecutionService(Db db, Outbox outbox, SpecStore specs, ExecutionConfig config, Waiters waiters,
-                            TransactionSynchronizationRegistry transactions) {
+                            WorkDispatcher work, TransactionSynchronizationRegistry transactions) {
         this.db = db;
         this.outbox = outbox;
         this.specs = specs;
         this.config = config;
         this.waiters = waiters;
+        this.work = work;
         this.transactions = transactions;
     }
 
@@ -58,11 +61,13 @@ public class ExecutionService {
     }
 
     /**
-     * Creates an execution, or returns the one already created with the same idempotency key.
+     * Creates an execution, or returns the one already created with the same idempotency key. A
+     * refusal ({@link ApiException}) comes before any write, so it leaves a surrounding transaction
+     * (a batch of execution-requests) usable.
      *
      * @param caller who asks, or null for an internal request (execution-requests), already trusted
      */
-    @Transactional
+    @Transactional(dontRollbackOn = ApiException.class)
     public ExecutionDoc create(String serviceId, Create request, Caller caller, String creator, String triggerId,
                                JsonNode event) {
         SpecStore.Known known = specs.find(serviceId).filter(k -> !k.deleted())
@@ -101,6 +106,7 @@ public class ExecutionService {
                     now, Db.json(doc));
         } catch (Db.DbException e) {
             if (e.isUniqueViolation() && request.idempotencyKey() != null) {
+                transactions.setRollbackOnly(); // the failed insert ended the database transaction
                 throw ApiException.conflict("an execution with this idempotency key is being created; retry");
             }
             throw e;
@@ -169,24 +175,31 @@ public class ExecutionService {
         return load(id).orElseThrow();
     }
 
-    /** Applies what a replica reports about an attempt; stale and late reports change nothing. */
+    /** An execution row locked for an update, with the columns beside its JSON. */
+    private record Locked(ExecutionDoc doc, Integer lastPercent, String replicaId) {
+    }
+
+    /**
+     * Applies what a replica reports about an attempt; stale and late reports change nothing. A
+     * report read twice changes nothing the second time either (the same progress does not apply
+     * again, a terminal execution takes no report, a failed attempt was already counted), so status
+     * reports need no record of handled event ids.
+     */
     @Transactional
     public void apply(ExecutionStatusUpdate update) {
-        Optional<ExecutionDoc> found = db.one("SELECT doc::text FROM executions WHERE id = ? FOR UPDATE",
-                rs -> Db.fromJson(rs.getString(1), ExecutionDoc.class), update.executionId());
+        Optional<Locked> found = db.one("SELECT doc::text, last_percent, replica_id FROM executions WHERE id = ?"
+                + " FOR UPDATE", rs -> new Locked(Db.fromJson(rs.getString(1), ExecutionDoc.class),
+                (Integer) rs.getObject(2), rs.getString(3)), update.executionId());
         if (found.isEmpty()) {
             return;
         }
-        ExecutionDoc doc = found.get();
+        ExecutionDoc doc = found.get().doc();
         if (doc.isTerminal() || update.attempt() != doc.attempts()) {
             return;
         }
         Instant at = update.timestamp() == null ? now() : update.timestamp();
-        if (update.replicaId() != null) {
-            db.update("UPDATE executions SET replica_id = ? WHERE id = ?", update.replicaId(), doc.id());
-        }
         switch (update.status()) {
-            case "in-progress" -> progress(doc, update, at);
+            case "in-progress" -> progress(found.get(), update, at);
             case "success" -> finish(doc, new StatusEntry(at, "success", update.message(), 100, null, update.output()),
                     doc.attempts(), update.output());
             case "terminated" -> finish(doc, new StatusEntry(at, "terminated", update.message() == null
@@ -198,19 +211,23 @@ public class ExecutionService {
         }
     }
 
-    private void progress(ExecutionDoc doc, ExecutionStatusUpdate update, Instant at) {
-        Integer last = db.one("SELECT last_percent FROM executions WHERE id = ?", rs -> (Integer) rs.getObject(1),
-                doc.id()).orElse(null);
+    private void progress(Locked row, ExecutionStatusUpdate update, Instant at) {
+        ExecutionDoc doc = row.doc();
+        String replica = update.replicaId() != null ? update.replicaId() : row.replicaId();
         boolean statusChanges = !doc.currentStatus().equals("in-progress");
         boolean messageChanges = update.message() != null && !update.message().equals(doc.latestStatus().message());
-        boolean progressApplies = Progress.applies(last, update.percentComplete());
+        boolean progressApplies = Progress.applies(row.lastPercent(), update.percentComplete());
         if (!statusChanges && !messageChanges && !progressApplies) {
+            if (replica != null && !replica.equals(row.replicaId())) {
+                db.update("UPDATE executions SET replica_id = ? WHERE id = ?", replica, doc.id());
+            }
             return;
         }
         Integer percent = progressApplies ? update.percentComplete() : doc.latestStatus().percentComplete();
         ExecutionDoc next = doc.with(new StatusEntry(at, "in-progress", update.message(), percent, null, null),
                 doc.attempts(), doc.toTerminate(), doc.output(), null);
-        save(next, "status = 'in-progress'" + (progressApplies ? ", last_percent = " + percent : ""));
+        save(next, "status = 'in-progress', replica_id = ?, last_percent = ?", replica,
+                progressApplies ? percent : row.lastPercent());
         if (statusChanges) {
             announce(next, ExecutionEvent.Type.changed);
         }
@@ -228,8 +245,8 @@ public class ExecutionService {
             ExecutionDoc retried = doc.with(new StatusEntry(at, "in-progress", "attempt " + doc.attempts() + " of "
                     + doc.maxAttempts() + " failed (" + why + "); retrying", doc.latestStatus().percentComplete(), error,
                     null), next, false, null, null);
-            save(retried, "status = 'in-progress', attempts = " + next + ", last_percent = NULL, dispatch_after = '"
-                    + now().plus(backoff) + "'");
+            save(retried, "status = 'in-progress', attempts = ?, replica_id = NULL, last_percent = NULL,"
+                    + " dispatch_after = ?", next, now().plus(backoff));
             announce(retried, ExecutionEvent.Type.changed);
             return retried;
         }
@@ -244,8 +261,8 @@ public class ExecutionService {
         for (String id : due) {
             ExecutionDoc doc = lock(id);
             Instant deadline = now().plusSeconds(timeoutOf(doc));
-            db.update("UPDATE executions SET dispatch_after = NULL, dispatched_at = now(), deadline = ? WHERE id = ?",
-                    deadline, id);
+            db.update("UPDATE executions SET dispatch_after = NULL, dispatched_at = now(), deadline = ?,"
+                    + " replica_id = NULL WHERE id = ?", deadline, id);
             dispatch(doc, doc.attempts(), deadline);
         }
         return due.size();
@@ -283,7 +300,7 @@ public class ExecutionService {
                 int next = doc.attempts() + 1;
                 ExecutionDoc again = doc.with(new StatusEntry(now(), "in-progress", why + "; running it again", null,
                         errorNode("ReplicaLost", why), null), next, false, null, null);
-                save(again, "attempts = " + next + ", replica_id = NULL, last_percent = NULL, dispatch_after = now()");
+                save(again, "attempts = ?, replica_id = NULL, last_percent = NULL, dispatch_after = now()", next);
                 announce(again, ExecutionEvent.Type.changed);
             } else {
                 finish(doc, new StatusEntry(now(), "failed", why, null, errorNode("ReplicaLost", why), null),
@@ -293,10 +310,14 @@ public class ExecutionService {
         return lost.size();
     }
 
-    /** Sends again executions that no replica has taken for too long. */
+    /**
+     * Sends again the work no replica has taken for too long: its send was lost (a crash right after
+     * the commit, Kafka away), or every replica that read it went away before reporting.
+     */
     @Transactional
     public int redispatchStale() {
-        List<String> stale = db.list("SELECT id FROM executions WHERE status = 'created' AND dispatched_at < ?"
+        List<String> stale = db.list("SELECT id FROM executions WHERE status IN ('created', 'in-progress')"
+                + " AND replica_id IS NULL AND dispatch_after IS NULL AND dispatched_at < ?"
                 + " LIMIT 200 FOR UPDATE SKIP LOCKED", rs -> rs.getString(1), now().minus(config.redispatchAfter()));
         for (String id : stale) {
             ExecutionDoc doc = lock(id);
@@ -310,7 +331,7 @@ public class ExecutionService {
     private ExecutionDoc finish(ExecutionDoc doc, StatusEntry entry, int attempts, JsonNode output) {
         double duration = Duration.between(doc.createdAt(), entry.timestamp()).toMillis() / 1000.0;
         ExecutionDoc done = doc.with(entry, attempts, doc.toTerminate(), output, duration);
-        save(done, "status = '" + entry.status() + "', dispatch_after = NULL");
+        save(done, "status = ?, dispatch_after = NULL", entry.status());
         announce(done, ExecutionEvent.Type.finished);
         // waiters on this instance wake at commit; those on others hear the finished event
         transactions.registerInterposedSynchronization(new Synchronization() {
@@ -328,9 +349,13 @@ public class ExecutionService {
         return done;
     }
 
-    private void save(ExecutionDoc doc, String columns) {
-        db.update("UPDATE executions SET " + columns + ", updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?",
-                doc.updatedAt(), Db.json(doc), doc.id());
+    /** Writes the document, its {@code updated_at}, and {@code columns} (a SET list) with their parameters. */
+    private void save(ExecutionDoc doc, String columns, Object... parameters) {
+        Object[] all = java.util.Arrays.copyOf(parameters, parameters.length + 3);
+        all[parameters.length] = doc.updatedAt();
+        all[parameters.length + 1] = Db.json(doc);
+        all[parameters.length + 2] = doc.id();
+        db.update("UPDATE executions SET " + columns + ", updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?", all);
     }
 
     private ExecutionDoc lock(String id) {
@@ -344,10 +369,8 @@ public class ExecutionService {
     }
 
     private void dispatch(ExecutionDoc doc, int attempt, Instant deadline) {
-        String eventId = Outbox.newEventId();
-        outbox.append(Topics.work(doc.serviceId()), doc.id(), eventId, Db.json(new WorkItem(eventId, doc.id(), attempt,
-                doc.serviceId(), doc.serviceVersion(), doc.functionName(), doc.input(), doc.triggerId(), doc.event(),
-                deadline)));
+        work.afterCommit(new WorkItem(Outbox.newEventId(), doc.id(), attempt, doc.serviceId(), doc.serviceVersion(),
+                doc.functionName(), doc.input(), doc.triggerId(), doc.event(), deadline));
     }
 
     private void announce(ExecutionDoc doc, ExecutionEvent.Type type) {

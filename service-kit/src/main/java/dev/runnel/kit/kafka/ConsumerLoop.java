@@ -1,6 +1,7 @@
 package dev.runnel.kit.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -19,7 +21,7 @@ import org.jboss.logging.Logger;
 /**
  * One thread that consumes topics and hands each record to a handler, committing offsets only
  * after the handler returned: a record whose handling failed is read again after a pause, so
- * nothing is skipped; handlers are idempotent on the event id.
+ * nothing is skipped; handlers are idempotent (on the event id, or by what they change).
  */
 public final class ConsumerLoop implements AutoCloseable {
 
@@ -30,28 +32,44 @@ public final class ConsumerLoop implements AutoCloseable {
     private volatile boolean running = true;
 
     private ConsumerLoop(String name, KafkaConsumer<String, String> consumer, Runnable subscribe,
-                         Consumer<ConsumerRecord<String, String>> handler) {
+                         Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
         this.consumer = consumer;
-        this.thread = new Thread(() -> run(subscribe, handler), name);
+        this.thread = new Thread(() -> run(subscribe, handler, batches), name);
         this.thread.setDaemon(true);
     }
 
-    /** Starts consuming {@code topics} in consumer group {@code group}. */
+    /** Starts consuming {@code topics} in consumer group {@code group}, one record at a time. */
     public static ConsumerLoop start(String bootstrap, String group, List<String> topics, String reset,
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        ConsumerLoop loop = new ConsumerLoop(group, consumer, () -> consumer.subscribe(topics), handler);
+        return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(topics), one(handler), false));
+    }
+
+    /** Starts consuming every topic matching {@code pattern}, one record at a time. */
+    public static ConsumerLoop start(String bootstrap, String group, Pattern pattern, String reset,
+                                     Consumer<ConsumerRecord<String, String>> handler) {
+        KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
+        return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(pattern), one(handler), false));
+    }
+
+    /**
+     * Starts consuming {@code topics} a poll at a time: the handler gets every record of a poll (to
+     * handle them in one transaction, say). When it fails on a batch, the records of that batch are
+     * handed over again one at a time, so that one bad record holds up only its own partition.
+     */
+    public static ConsumerLoop startBatches(String bootstrap, String group, List<String> topics, String reset,
+                                            Consumer<List<ConsumerRecord<String, String>>> handler) {
+        KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
+        return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(topics), handler, true));
+    }
+
+    private static ConsumerLoop started(ConsumerLoop loop) {
         loop.thread.start();
         return loop;
     }
 
-    /** Starts consuming every topic matching {@code pattern}. */
-    public static ConsumerLoop start(String bootstrap, String group, Pattern pattern, String reset,
-                                     Consumer<ConsumerRecord<String, String>> handler) {
-        KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        ConsumerLoop loop = new ConsumerLoop(group, consumer, () -> consumer.subscribe(pattern), handler);
-        loop.thread.start();
-        return loop;
+    private static Consumer<List<ConsumerRecord<String, String>>> one(Consumer<ConsumerRecord<String, String>> handler) {
+        return records -> records.forEach(handler);
     }
 
     private static KafkaConsumer<String, String> create(String bootstrap, String group, String reset) {
@@ -69,31 +87,18 @@ public final class ConsumerLoop implements AutoCloseable {
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    private void run(Runnable subscribe, Consumer<ConsumerRecord<String, String>> handler) {
+    private void run(Runnable subscribe, Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
         try {
             subscribe.run();
             while (running) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
-                boolean failed = false;
-                for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<String, String> record : records.records(partition)) {
-                        try {
-                            handler.accept(record);
-                            handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                        } catch (RuntimeException e) {
-                            LOG.warnf("%s: handling %s@%d failed, will retry: %s", thread.getName(), record.topic(),
-                                    record.offset(), e);
-                            consumer.seek(partition, record.offset());
-                            failed = true;
-                            break;
-                        }
-                    }
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
                 }
-                if (!handled.isEmpty()) {
-                    consumer.commitSync(handled);
+                if (batches && handledAsBatch(records, handler)) {
+                    continue;
                 }
-                if (failed) {
+                if (!handledOneByOne(records, handler)) {
                     Thread.sleep(1000);
                 }
             }
@@ -105,6 +110,56 @@ public final class ConsumerLoop implements AutoCloseable {
             LOG.errorf(e, "%s stopped", thread.getName());
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private boolean handledAsBatch(ConsumerRecords<String, String> records,
+                                   Consumer<List<ConsumerRecord<String, String>>> handler) {
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        try {
+            handler.accept(batch);
+        } catch (RuntimeException e) {
+            LOG.debugf("%s: a batch of %d failed (%s); handling its records one at a time", thread.getName(),
+                    batch.size(), e);
+            return false;
+        }
+        Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        for (ConsumerRecord<String, String> record : batch) {
+            handled.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        commit(handled);
+        return true;
+    }
+
+    /** Handles each record on its own; false when one failed (its partition is read again from there). */
+    private boolean handledOneByOne(ConsumerRecords<String, String> records,
+                                    Consumer<List<ConsumerRecord<String, String>>> handler) {
+        Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        boolean failed = false;
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, String> record : records.records(partition)) {
+                try {
+                    handler.accept(List.of(record));
+                    handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                } catch (RuntimeException e) {
+                    LOG.warnf("%s: handling %s@%d failed, will retry: %s", thread.getName(), record.topic(),
+                            record.offset(), e);
+                    consumer.seek(partition, record.offset());
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        commit(handled);
+        return !failed;
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> handled) {
+        if (!handled.isEmpty()) {
+            // not waiting for the broker: a commit lost in a crash only means reading again, and
+            // handlers are idempotent
+            consumer.commitAsync(handled, null);
         }
     }
 
