@@ -1,9 +1,11 @@
 """The worker process of a replica: loads the module's class and runs its functions.
 
-    python3 -m runnel.worker --codebase DIR --entry-point main.py --class-name ServiceRunner --concurrency 4
+    python3 -m runnel.worker [--codebase DIR --entry-point main.py --class-name ServiceRunner --concurrency 4]
 
 It speaks JSON lines with the runner agent that started it. The agent writes to stdin:
-    {"type": "init", "initParams": {...}}
+    {"type": "init", "initParams": {...}, "codebase", "entryPoint", "className", "concurrency",
+     "serviceId", "projectId"}   (what init names wins over the command line; the agent starts the
+                                  worker before it knows them, so that Python starts meanwhile)
     {"type": "call", "executionId", "attempt", "function", "input": {...}, "inputTypes": {name: type},
      "triggerId", "event", "serviceId", "projectId"}
     {"type": "terminate", "executionId"}
@@ -188,7 +190,7 @@ class Worker:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m runnel.worker")
-    parser.add_argument("--codebase", required=True)
+    parser.add_argument("--codebase")
     parser.add_argument("--entry-point", default="main.py")
     parser.add_argument("--class-name", default="ServiceRunner")
     parser.add_argument("--concurrency", type=int, default=1)
@@ -204,13 +206,21 @@ def main(argv=None):
     if first.get("type") != "init":
         channel.send({"type": "init-failed", "error": {"type": "ProtocolError", "message": "expected init first"}})
         return 2
+    codebase = first.get("codebase") or args.codebase
+    if not codebase:
+        channel.send({"type": "init-failed", "error": {"type": "ProtocolError", "message": "no codebase to load"}})
+        return 2
+    for name in ("serviceId", "projectId"):
+        if first.get(name):
+            os.environ["RUNNEL_" + name[:-2].upper() + "_ID"] = first[name]
     try:
-        cls = load_class(args.codebase, args.entry_point, args.class_name)
+        cls = load_class(codebase, first.get("entryPoint") or args.entry_point,
+                         first.get("className") or args.class_name)
         instance = cls(**(first.get("initParams") or {}))
     except BaseException as exc:  # noqa: the service shows whatever init raised
         channel.send({"type": "init-failed", "error": error_of(exc)})
         return 3
-    worker = Worker(channel, router, instance, max(1, args.concurrency))
+    worker = Worker(channel, router, instance, max(1, int(first.get("concurrency") or args.concurrency)))
     channel.send({"type": "ready"})
     for line in stdin:
         if not line.strip():

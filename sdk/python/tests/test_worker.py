@@ -69,18 +69,26 @@ CODE = textwrap.dedent('''
 class WorkerProcess:
     """A worker with a codebase, and the messages it sends."""
 
-    def __init__(self, code=CODE, concurrency=2, init=None):
+    def __init__(self, code=CODE, concurrency=2, init=None, init_message=None):
+        """With ``init_message``, the worker starts without arguments and init names what to load (as
+        the runner does); otherwise the command line names it."""
         self.dir = tempfile.mkdtemp()
         with open(os.path.join(self.dir, "main.py"), "w") as f:
             f.write(code)
         env = dict(os.environ, PYTHONPATH=SDK)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "runnel.worker", "--codebase", self.dir, "--concurrency", str(concurrency)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        command = [sys.executable, "-m", "runnel.worker"]
+        if init_message is None:
+            command += ["--codebase", self.dir, "--concurrency", str(concurrency)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True, env=env)
         self.messages = []
         self.cond = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
-        self.send({"type": "init", "initParams": init or {}})
+        message = {"type": "init", "initParams": init or {}}
+        if init_message is not None:
+            message.update({key: value.replace("{dir}", self.dir) if isinstance(value, str) else value
+                            for key, value in init_message.items()})
+        self.send(message)
 
     def _read(self):
         for line in self.process.stdout:
@@ -192,6 +200,30 @@ class ConcurrencyTest(unittest.TestCase):
                 worker.call("c%d" % i, "overlap", {"n": i})
             most = max(worker.result("c%d" % i)["output"] for i in range(9))
             self.assertEqual(3, most)
+        finally:
+            worker.close()
+
+
+class InitMessageTest(unittest.TestCase):
+
+    def test_init_names_the_codebase_class_and_concurrency(self):
+        code = "import os, runnel\nclass Runner(runnel.BaseServiceRunner):\n" \
+               "    def where(self):\n        return os.environ.get('RUNNEL_SERVICE_ID')\n"
+        worker = WorkerProcess(code=code, init_message={"codebase": "{dir}", "entryPoint": "main.py",
+                                                        "className": "Runner", "concurrency": 3,
+                                                        "serviceId": "svc-1", "projectId": "p-1"})
+        try:
+            worker.wait_for(lambda m: m["type"] == "ready")
+            worker.call("e1", "where")
+            self.assertEqual("svc-1", worker.result("e1")["output"])
+        finally:
+            worker.close()
+
+    def test_no_codebase_anywhere_is_an_init_failure(self):
+        worker = WorkerProcess(init_message={})
+        try:
+            failed = worker.wait_for(lambda m: m["type"] == "init-failed")
+            self.assertEqual("ProtocolError", failed["error"]["type"])
         finally:
             worker.close()
 

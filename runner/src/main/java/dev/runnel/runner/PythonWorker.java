@@ -31,23 +31,39 @@ final class PythonWorker implements AutoCloseable {
         this.reader.start();
     }
 
-    /** Starts the worker and sends it init; the listener hears {@code ready} or {@code init-failed}. */
-    static PythonWorker start(RunnerConfig config, Path codebase, Consumer<JsonNode> listener) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(config.python(), "-u", "-m", "runnel.worker",
-                "--codebase", codebase.toString(),
-                "--entry-point", config.spec().module().entryPoint(),
-                "--class-name", config.spec().module().className(),
-                "--concurrency", String.valueOf(config.spec().runtime().concurrency()))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        String pythonPath = config.runtimeDir().toAbsolutePath() + java.io.File.pathSeparator + codebase;
-        builder.environment().put("PYTHONPATH", pythonPath);
+    /**
+     * Starts {@code python3 -m runnel.worker} from the replica's environment alone (RUNNEL_PYTHON,
+     * RUNNEL_RUNTIME_DIR), before the spec is read: the worker imports its runtime and waits for init.
+     */
+    static Process spawn(Map<String, String> env) throws IOException {
+        String runtime = env.get("RUNNEL_RUNTIME_DIR");
+        if (runtime == null || runtime.isBlank()) {
+            throw new IllegalArgumentException("RUNNEL_RUNTIME_DIR is not set");
+        }
+        ProcessBuilder builder = new ProcessBuilder(env.getOrDefault("RUNNEL_PYTHON", "python3"), "-u", "-m",
+                "runnel.worker").redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("PYTHONPATH", Path.of(runtime).toAbsolutePath().toString());
         builder.environment().put("PYTHONUNBUFFERED", "1");
-        builder.environment().put("RUNNEL_SERVICE_ID", config.spec().serviceId());
-        builder.environment().put("RUNNEL_PROJECT_ID", config.spec().projectId());
-        PythonWorker worker = new PythonWorker(builder.start(), listener);
-        worker.send(Map.of("type", "init", "initParams", config.spec().initParams() == null ? Map.of()
-                : config.spec().initParams()));
-        return worker;
+        return builder.start();
+    }
+
+    /** Speaks with a spawned worker; the listener hears its messages in order. */
+    static PythonWorker attach(Process process, Consumer<JsonNode> listener) {
+        return new PythonWorker(process, listener);
+    }
+
+    /** Tells the worker what to load and run; the listener then hears {@code ready} or {@code init-failed}. */
+    void init(RunnerConfig config, Path codebase) throws IOException {
+        Map<String, Object> init = new java.util.LinkedHashMap<>();
+        init.put("type", "init");
+        init.put("codebase", codebase.toAbsolutePath().toString());
+        init.put("entryPoint", config.spec().module().entryPoint());
+        init.put("className", config.spec().module().className());
+        init.put("concurrency", config.spec().runtime().concurrency());
+        init.put("serviceId", config.spec().serviceId());
+        init.put("projectId", config.spec().projectId());
+        init.put("initParams", config.spec().initParams() == null ? Map.of() : config.spec().initParams());
+        send(init);
     }
 
     synchronized void send(Object message) throws IOException {

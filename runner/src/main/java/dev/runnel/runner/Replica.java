@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -55,7 +56,10 @@ public final class Replica {
 
     private final RunnerConfig config;
     private final PlatformClient platform;
-    private final KafkaProducer<String, String> producer;
+    /** Created beside the Python worker's start: the Kafka client's classes take a while to load. */
+    private final CompletableFuture<KafkaProducer<String, String>> producer;
+    /** The worker process, started before anything else (see {@link #main}). */
+    private final Process python;
     private final Map<String, WorkItem> inFlight = new ConcurrentHashMap<>();
     private final Map<String, List<ExecutionLogLines.Line>> logs = new LinkedHashMap<>();
     /** The (execution, attempt) pairs taken lately, so a redelivered work item runs once; only the work loop uses it. */
@@ -75,36 +79,55 @@ public final class Replica {
     private volatile boolean stopping;
     private PythonWorker worker;
 
-    Replica(RunnerConfig config) {
+    Replica(RunnerConfig config, Process python) {
         this.config = config;
+        this.python = python;
         this.platform = new PlatformClient(config.api(), config.botCredential());
-        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", config.kafka(), "acks", "all",
-                "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(), new StringSerializer());
+        this.producer = CompletableFuture.supplyAsync(() -> new KafkaProducer<>(Map.of(
+                "bootstrap.servers", config.kafka(), "acks", "all", "enable.idempotence", "true", "linger.ms", "0"),
+                new StringSerializer(), new StringSerializer()));
         config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
     }
 
-    public static void main(String[] args) {
-        RunnerConfig config = RunnerConfig.fromEnvironment(System.getenv());
-        System.exit(new Replica(config).run());
+    /**
+     * Starts the Python worker first, from the environment alone, so that the interpreter starts
+     * while this JVM loads its classes, reads the spec, gets a token and connects to Kafka.
+     */
+    public static void main(String[] args) throws IOException {
+        Process python = PythonWorker.spawn(System.getenv());
+        RunnerConfig config;
+        try {
+            config = RunnerConfig.fromEnvironment(System.getenv());
+        } catch (RuntimeException e) {
+            python.destroyForcibly();
+            throw e;
+        }
+        System.exit(new Replica(config, python).run());
     }
 
     int run() {
         log("starting replica " + config.replicaId() + " of service " + config.spec().name());
-        Path codebase;
+        worker = PythonWorker.attach(python, this::fromWorker);
         try {
-            String token = platform.token();
-            codebase = config.workDir().resolve("codebase-" + config.spec().codebase().sha256());
-            if (!Files.isDirectory(codebase)) {
+            Path codebase = config.workDir().resolve("codebase-" + config.spec().codebase().sha256());
+            if (Files.isDirectory(codebase)) {
+                // a codebase fetched before: __init__ runs while bot-service confirms the bot
+                worker.init(config, codebase);
+                platform.token();
+            } else {
+                String token = platform.token();
                 Path partial = config.workDir().resolve("partial-" + UUID.randomUUID());
                 platform.fetchCodebase(config.spec().codebase().id(), token, partial);
                 Files.move(partial, codebase);
+                worker.init(config, codebase);
             }
-            worker = PythonWorker.start(config, codebase, this::fromWorker);
         } catch (PlatformClient.BotRefused e) {
             log("the service's bot was refused: " + e.getMessage());
+            worker.kill();
             return BOT_REFUSED;
         } catch (IOException | InterruptedException e) {
             log("cannot start: " + e);
+            worker.kill();
             return WORKER_DIED;
         }
         timers.scheduleAtFixedRate(this::heartbeat, 0, 2, TimeUnit.SECONDS);
@@ -325,7 +348,7 @@ public final class Replica {
                     null);
             inFlight.remove(item.executionId());
             slotFreed.release();
-            producer.flush();
+            producer.join().flush();
             worker.kill();
             log("a call ignored termination; restarting");
             System.exit(TERMINATE_STUCK);
@@ -376,7 +399,7 @@ public final class Replica {
             String eventId = UUID.randomUUID().toString();
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, Json.mapper().writeValueAsString(value));
             record.headers().add(Topics.HEADER_EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
-            producer.send(record);
+            producer.join().send(record);
         } catch (IOException e) {
             log("cannot serialize a message for " + topic + ": " + e);
         }
@@ -388,7 +411,7 @@ public final class Replica {
         if (worker != null) {
             worker.close();
         }
-        producer.close(Duration.ofSeconds(5));
+        producer.join().close(Duration.ofSeconds(5));
     }
 
     private void log(String message) {

@@ -49,7 +49,7 @@ public final class SyncRoundTrip {
     }
 
     static List<Long> sync(String api, String token, String serviceId, String function, int n) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String body = Json.mapper().writeValueAsString(Map.of("functionName", function, "input", Map.of()));
         HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/executions/" + serviceId + "?wait=true&timeout=60"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")

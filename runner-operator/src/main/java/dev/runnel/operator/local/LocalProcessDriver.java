@@ -7,7 +7,6 @@ import dev.runnel.operator.reconciler.ReplicaDriver;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,11 +27,14 @@ public class LocalProcessDriver implements ReplicaDriver {
 
     private final OperatorConfig config;
     private final String kafka;
+    private final RunnerArchive archive;
     private final Map<String, List<LocalReplica>> byService = new ConcurrentHashMap<>();
 
     public LocalProcessDriver(OperatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String kafka) {
         this.config = config;
         this.kafka = kafka;
+        this.archive = new RunnerArchive(RunnerArchive.javaOf(System.getProperty("java.home")),
+                Path.of(config.runnerJar()).toAbsolutePath(), Path.of(config.home()).toAbsolutePath());
     }
 
     /** One runner process. */
@@ -107,12 +109,9 @@ public class LocalProcessDriver implements ReplicaDriver {
             Path specFile = dir.resolve("spec-v" + spec.version() + ".json");
             Files.writeString(specFile, Json.mapper().writeValueAsString(spec));
             Path log = dir.resolve(replicaId + ".log");
-            ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin"
-                    + File.separator + "java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                    Path.of(config.runnerJar()).toAbsolutePath().toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().put("RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds()));
-            builder.environment().putAll(Map.of(
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
+                    "RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds())));
+            env.putAll(Map.of(
                     "RUNNEL_SPEC_FILE", specFile.toString(),
                     "RUNNEL_KAFKA", kafka,
                     "RUNNEL_API", config.api(),
@@ -121,6 +120,9 @@ public class LocalProcessDriver implements ReplicaDriver {
                     "RUNNEL_WORK_DIR", dir.resolve("work").toString(),
                     "RUNNEL_RUNTIME_DIR", Path.of(config.runtimeDir()).toAbsolutePath().toString(),
                     "RUNNEL_PYTHON", config.python()));
+            ProcessBuilder builder = new ProcessBuilder(archive.command(env))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
             LocalReplica replica = new LocalReplica(replicaId, spec.version(), builder.start(), log);
             byService.computeIfAbsent(spec.serviceId(), id -> new CopyOnWriteArrayList<>()).add(replica);
             LOG.infof("replica %s of %s (v%d) started, pid %d, log %s", replicaId, spec.name(), spec.version(),
