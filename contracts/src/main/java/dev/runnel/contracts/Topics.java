@@ -4,6 +4,8 @@ package dev.runnel.contracts;
 public final class Topics {
 
     public static final String RESOURCE_EVENTS = "runnel.resource-events.v1";
+    /** trigger-service's own: every trigger (keyed by id, tombstone on delete), so each replica indexes them all. */
+    public static final String TRIGGERS = "runnel.triggers.v1";
     public static final String SERVICE_SPECS = "runnel.service-specs.v1";
     public static final String SERVICE_STATUS = "runnel.service-status.v1";
     public static final String EXECUTION_REQUESTS = "runnel.execution-requests.v1";

@@ -1,0 +1,129 @@
+package dev.runnel.trigger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.outbox.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Fires cron triggers. Every replica looks at every cron trigger each tick, but a time fires only
+ * where moving the trigger's {@code last_fire_at} on from the value it read succeeds: a
+ * compare-and-set in PostgreSQL, so each time fires once across replicas. Times missed while no
+ * replica ran (older than {@code cron-grace}) fire once for all of them, or are skipped, per trigger.
+ */
+@ApplicationScoped
+public class CronFirer {
+
+    private static final Logger LOG = Logger.getLogger(CronFirer.class);
+
+    private final Db db;
+    private final Outbox outbox;
+    private final TriggerIndex index;
+    private final TriggerConfig config;
+    private final MeterRegistry metrics;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public CronFirer(Db db, Outbox outbox, TriggerIndex index, TriggerConfig config, MeterRegistry metrics) {
+        this.db = db;
+        this.outbox = outbox;
+        this.index = index;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent event) {
+        thread = new Thread(() -> {
+            while (running) {
+                try {
+                    Thread.sleep(config.cronTick().toMillis());
+                    tick(Instant.now());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warnf("cron tick failed: %s", e.getMessage());
+                }
+            }
+        }, "cron-firer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Fires what is due at {@code now}; returns how many times this replica fired. */
+    public int tick(Instant now) {
+        int fired = 0;
+        for (TriggerIndex.Compiled compiled : index.cronTriggers()) {
+            TriggerDoc trigger = compiled.doc();
+            if (!trigger.active()) {
+                continue;
+            }
+            Optional<ServiceSpec> service = index.service(trigger.serviceId());
+            if (service.isEmpty() || !service.get().active()) {
+                continue;
+            }
+            if (fire(trigger, service.get(), now)) {
+                fired++;
+            }
+        }
+        return fired;
+    }
+
+    private boolean fire(TriggerDoc trigger, ServiceSpec service, Instant now) {
+        Optional<Instant> last = db.one("SELECT last_fire_at FROM cron_state WHERE trigger_id = ?",
+                rs -> rs.getTimestamp(1).toInstant(), trigger.id());
+        if (last.isEmpty()) {
+            return false;
+        }
+        Cron cron = Cron.parse(trigger.spec().cron());
+        ZoneId zone = ZoneId.of(trigger.spec().timeZone() == null ? "UTC" : trigger.spec().timeZone());
+        Instant until = trigger.spec().endAt() != null && trigger.spec().endAt().isBefore(now)
+                ? trigger.spec().endAt() : now;
+        Instant due = null;
+        Instant next = cron.next(last.get(), zone);
+        while (next != null && !next.isAfter(until)) {
+            if (trigger.spec().startAt() == null || !next.isBefore(trigger.spec().startAt())) {
+                due = next;
+            }
+            next = cron.next(next, zone);
+        }
+        if (due == null) {
+            return false;
+        }
+        boolean missed = due.isBefore(now.minus(config.cronGrace()));
+        boolean skip = missed && "skip".equals(trigger.spec().missed());
+        Instant fireAt = due;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            int moved = db.update("UPDATE cron_state SET last_fire_at = ? WHERE trigger_id = ? AND last_fire_at = ?",
+                    fireAt, trigger.id(), last.get());
+            if (moved == 0 || skip) {
+                return false; // another replica fired it (or it was missed and this trigger skips what it missed)
+            }
+            ObjectNode input = trigger.spec().input() == null ? Json.mapper().createObjectNode()
+                    : trigger.spec().input().deepCopy();
+            ObjectNode context = Json.mapper().createObjectNode().put("type", "Cron").put("cron", trigger.spec().cron())
+                    .put("time", fireAt.toString()).put("missed", missed);
+            EventMatcher.request(trigger, service, input, trigger.id() + ":" + fireAt, context, outbox);
+            db.update("UPDATE trigger_stats SET fired = fired + 1 WHERE trigger_id = ?", trigger.id());
+            metrics.counter("runnel_trigger_fired", "type", "Cron").increment();
+            return true;
+        });
+    }
+}
