@@ -36,3 +36,25 @@ for _ in $(seq 1 60); do
 done
 echo '{"functionName": "greet", "input": {"name": "Ada"}}' | call POST "/executions/$HELLO?wait=true&timeout=60" body \
   | python3 -c "import json,sys; e=json.load(sys.stdin); print('execution', e['id'], e['latestStatus']['status'], e['output'])"
+
+# a trigger: every item created under /input runs the tagger; a resource event over HTTP fires it
+TAGGER=$(call GET "/services?projectId=$PROJECT&name=image-tagger" | json "['items'][0]['id']")
+TRIGGER=$(echo "{\"type\": \"Event\", \"name\": \"tag-new-inputs\", \"spec\": {\"resource\": \"Item\", \"actions\": [\"Created\"],
+  \"filter\": {\"dir\": \"/input\"}, \"executionMode\": \"Once\", \"operation\": {\"serviceId\": \"$TAGGER\", \"functionName\": \"tag\"}}}" \
+  | call POST /triggers body | json "['id']")
+echo "trigger tag-new-inputs: $TRIGGER"
+for _ in $(seq 1 60); do
+  [ "$(call GET "/services/$TAGGER/status" | json "['status']")" = Active ] && break
+  sleep 1
+done
+echo "{\"specversion\": \"1.0\", \"id\": \"walkthrough-1\", \"source\": \"/walkthrough\", \"type\": \"Item.Created\",
+  \"subject\": \"item-42\", \"projectid\": \"$PROJECT\", \"data\": {\"id\": \"item-42\", \"dir\": \"/input\", \"name\": \"cat.jpg\"}}" \
+  | call POST /events body >/dev/null
+for _ in $(seq 1 60); do
+  FIRED=$(call GET "/executions?serviceId=$TAGGER&triggerId=$TRIGGER" | json "['items']")
+  [ "$FIRED" != "[]" ] && break
+  sleep 1
+done
+EXECUTION=$(call GET "/executions?serviceId=$TAGGER&triggerId=$TRIGGER" | json "['items'][0]['id']")
+call GET "/executions/$EXECUTION/wait?timeout=60" \
+  | python3 -c "import json,sys; e=json.load(sys.stdin); print('triggered execution', e['id'], e['latestStatus']['status'], e['output'])"

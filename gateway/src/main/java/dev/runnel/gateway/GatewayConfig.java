@@ -9,7 +9,10 @@ import java.util.Map;
 @ConfigMapping(prefix = "runnel.gateway")
 public interface GatewayConfig {
 
-    /** Base URL of each service by owner name: registry, bot, execution, trigger. */
+    /**
+     * Base URL of each service by owner name: registry, bot, execution, trigger; {@code none} for a
+     * service this deployment leaves out (its paths answer 502 saying so).
+     */
     Map<String, String> services();
 
     /** Longest silence from a service, while it answers, before the gateway answers 504. */

@@ -62,7 +62,7 @@ public class Proxy {
             return;
         }
         String base = config.services().get(owner);
-        if (base == null) {
+        if (base == null || base.equals("none")) {
             problem(ctx.response(), 502, "Bad gateway", owner + "-service is not part of this deployment");
             return;
         }

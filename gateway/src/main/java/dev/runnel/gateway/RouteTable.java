@@ -19,7 +19,8 @@ final class RouteTable {
             Map.entry("bots", "bot"),
             Map.entry("keys", "bot"),
             Map.entry("executions", "execution"),
-            Map.entry("triggers", "trigger"));
+            Map.entry("triggers", "trigger"),
+            Map.entry("events", "trigger"));
 
     private RouteTable() {
     }

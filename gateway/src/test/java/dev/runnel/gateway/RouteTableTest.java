@@ -21,6 +21,7 @@ class RouteTableTest {
         assertThat(RouteTable.owner("/api/v1/keys/rotate")).contains("bot");
         assertThat(RouteTable.owner("/api/v1/executions/e1/wait")).contains("execution");
         assertThat(RouteTable.owner("/api/v1/triggers")).contains("trigger");
+        assertThat(RouteTable.owner("/api/v1/events")).contains("trigger");
         assertThat(RouteTable.owner("/api/v1/widgets")).isEmpty();
         assertThat(RouteTable.owner("/q/health")).isEmpty();
     }
