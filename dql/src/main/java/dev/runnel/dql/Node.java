@@ -61,12 +61,7 @@ interface Node {
     record Field(Path path, Condition condition) implements Node {
         @Override
         public boolean test(JsonNode document) {
-            for (JsonNode value : path.values(document, true)) {
-                if (condition.test(value)) {
-                    return true;
-                }
-            }
-            return false;
+            return path.anyValue(document, true, condition::test);
         }
 
         @Override
@@ -82,7 +77,7 @@ interface Node {
     record Exists(Path path) implements Node {
         @Override
         public boolean test(JsonNode document) {
-            return !path.values(document, false).isEmpty();
+            return path.anyValue(document, false, value -> true);
         }
 
         @Override

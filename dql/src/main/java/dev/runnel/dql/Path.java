@@ -64,6 +64,44 @@ final class Path {
         return flat;
     }
 
+    /**
+     * Whether some value at this path satisfies {@code test}: {@link #values} without building lists,
+     * for matching events in the hot path.
+     */
+    boolean anyValue(JsonNode document, boolean elements, java.util.function.Predicate<JsonNode> test) {
+        return any(document, 0, elements, test);
+    }
+
+    private boolean any(JsonNode node, int step, boolean elements, java.util.function.Predicate<JsonNode> test) {
+        if (step == steps.size()) {
+            if (elements && node.isArray()) {
+                for (JsonNode element : node) {
+                    if (test.test(element)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return test.test(node);
+        }
+        String name = steps.get(step);
+        if (node.isObject()) {
+            JsonNode next = node.get(name);
+            return next != null && any(next, step + 1, elements, test);
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (element.isObject()) {
+                    JsonNode next = element.get(name);
+                    if (next != null && any(next, step + 1, elements, test)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static void addIfPresent(List<JsonNode> into, JsonNode value) {
         if (value != null) {
             into.add(value);

@@ -70,7 +70,7 @@ public class CronFirer {
     /** Fires what is due at {@code now}; returns how many times this replica fired. */
     public int tick(Instant now) {
         int fired = 0;
-        for (TriggerIndex.Compiled compiled : index.cronTriggers()) {
+        for (TriggerTable.Compiled compiled : index.cronTriggers()) {
             TriggerDoc trigger = compiled.doc();
             if (!trigger.active()) {
                 continue;

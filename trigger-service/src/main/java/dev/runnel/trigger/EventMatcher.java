@@ -101,12 +101,12 @@ public class EventMatcher {
 
     /** Fires every trigger the event matches; the caller's transaction holds the writes. */
     void match(ResourceEvent event) {
-        List<TriggerIndex.Compiled> candidates = index.candidates(event.projectId(), event.resource(), event.action());
+        List<TriggerTable.Compiled> candidates = index.candidates(event.projectId(), event.resource(), event.action());
         if (candidates.isEmpty()) {
             return;
         }
         JsonNode resource = event.data() == null ? Json.mapper().createObjectNode() : event.data();
-        for (TriggerIndex.Compiled candidate : candidates) {
+        for (TriggerTable.Compiled candidate : candidates) {
             TriggerDoc trigger = candidate.doc();
             if (!trigger.active()) {
                 continue;

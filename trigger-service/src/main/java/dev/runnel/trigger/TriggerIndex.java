@@ -4,18 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
-import dev.runnel.dql.Filter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -27,12 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class TriggerIndex {
 
-    /** A trigger ready to match: its document and compiled filter. */
-    public record Compiled(TriggerDoc doc, Filter filter) {
-    }
-
-    private final Map<String, List<Compiled>> byKey = new ConcurrentHashMap<>();
-    private final Map<String, Compiled> byId = new ConcurrentHashMap<>();
+    private final TriggerTable table = new TriggerTable();
     private final Map<String, ServiceSpec> services = new ConcurrentHashMap<>();
     private final String bootstrap;
     private TopicView triggers;
@@ -69,51 +61,27 @@ public class TriggerIndex {
         return specs.awaitCaughtUp(timeout) && triggers.awaitCaughtUp(timeout);
     }
 
-    static String key(String projectId, String resource, String action) {
-        return projectId + '\u0000' + resource + '\u0000' + action;
-    }
-
     /** The event triggers that may match an event of this project, resource and action. */
-    public List<Compiled> candidates(String projectId, String resource, String action) {
-        return byKey.getOrDefault(key(projectId, resource, action), List.of());
+    public List<TriggerTable.Compiled> candidates(String projectId, String resource, String action) {
+        return table.candidates(projectId, resource, action);
     }
 
     /** Every cron trigger. */
-    public List<Compiled> cronTriggers() {
-        return byId.values().stream().filter(c -> !c.doc().isEvent()).toList();
+    public List<TriggerTable.Compiled> cronTriggers() {
+        return table.all().stream().filter(c -> !c.doc().isEvent()).toList();
     }
 
     public Optional<ServiceSpec> service(String serviceId) {
         return Optional.ofNullable(services.get(serviceId));
     }
 
-    public Collection<Compiled> all() {
-        return byId.values();
-    }
-
     /** Applies a trigger written by this replica at once (the topic brings it to the others, and here again). */
     void put(TriggerDoc doc) {
-        remove(doc.id());
-        Compiled compiled = new Compiled(doc, doc.isEvent() ? Filter.compile(doc.spec().filter()) : Filter.all());
-        byId.put(doc.id(), compiled);
-        if (doc.isEvent()) {
-            for (String action : doc.spec().actions()) {
-                byKey.computeIfAbsent(key(doc.projectId(), doc.spec().resource(), action),
-                        k -> new CopyOnWriteArrayList<>()).add(compiled);
-            }
-        }
+        table.put(doc);
     }
 
     void remove(String id) {
-        Compiled old = byId.remove(id);
-        if (old != null && old.doc().isEvent()) {
-            for (String action : old.doc().spec().actions()) {
-                List<Compiled> list = byKey.get(key(old.doc().projectId(), old.doc().spec().resource(), action));
-                if (list != null) {
-                    list.removeIf(c -> c.doc().id().equals(id));
-                }
-            }
-        }
+        table.remove(id);
     }
 
     private void onTrigger(String id, String json) {
@@ -122,7 +90,7 @@ public class TriggerIndex {
             return;
         }
         TriggerDoc doc = read(json, TriggerDoc.class);
-        Compiled known = byId.get(id);
+        TriggerTable.Compiled known = table.get(id);
         // a replica's own write is applied at once; an older copy arriving later must not undo a newer one
         if (known == null || !known.doc().updatedAt().isAfter(doc.updatedAt())) {
             put(doc);
