@@ -18,6 +18,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -64,6 +71,7 @@ public class EventMatcher {
             } catch (InterruptedException e) {
                 return;
             }
+            ensureEventTopic();
             synchronized (this) {
                 if (!stopped) {
                     loop = ConsumerLoop.startBatches(bootstrap, "trigger-service-events",
@@ -73,6 +81,26 @@ public class EventMatcher {
         }, "event-matcher-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * Creates {@code resource-events} with {@code runnel.trigger.event-partitions} partitions if it is
+     * missing, so that a producer's auto-creation (one partition) cannot keep the replicas from sharing it.
+     */
+    private void ensureEventTopic() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000",
+                "default.api.timeout.ms", "8000"))) {
+            admin.createTopics(List.of(new NewTopic(Topics.RESOURCE_EVENTS, config.eventPartitions(), (short) 1)))
+                    .all().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warnf("cannot create %s: %s", Topics.RESOURCE_EVENTS, e.getCause().getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | RuntimeException e) {
+            LOG.warnf("cannot create %s: %s", Topics.RESOURCE_EVENTS, e.getMessage());
+        }
     }
 
     synchronized void stop(@Observes ShutdownEvent event) {

@@ -12,6 +12,10 @@ public interface TriggerConfig {
     @WithDefault("10")
     int maxHops();
 
+    /** Partitions of {@code resource-events} when trigger-service creates it: how many replicas can share the events. */
+    @WithDefault("6")
+    int eventPartitions();
+
     /** How often cron triggers are looked at. */
     @WithDefault("1s")
     Duration cronTick();
