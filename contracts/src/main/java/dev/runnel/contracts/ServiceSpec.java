@@ -1,7 +1,9 @@
 package dev.runnel.contracts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The full deployable spec of a service, published on {@link Topics#SERVICE_SPECS} keyed by service id
@@ -26,7 +28,8 @@ public record ServiceSpec(
         String onReset,
         int drainTime,
         String botUserName,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<JsonNode> triggers) {
 
     public static final String SCHEMA = "schemas/service-spec.v1.json";
 }

@@ -88,7 +88,7 @@ final class Platform {
                 CodebaseRef.blob("0".repeat(64), 10),
                 new Module("default_module", "ServiceRunner", "main.py", List.of(), functions),
                 JsonNodeFactory.instance.objectNode(), new Runtime(false, 1, 4, null, "regular-s", null), maxAttempts,
-                executionTimeout, onReset, 600, "bot.default@" + project, Instant.now());
+                executionTimeout, onReset, 600, "bot.default@" + project, Instant.now(), null);
     }
 
     /** Publishes a spec and waits until execution-service knows the service. */

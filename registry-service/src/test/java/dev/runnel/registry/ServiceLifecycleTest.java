@@ -211,7 +211,6 @@ class ServiceLifecycleTest {
         invalid(api, packageId, s -> s.put("executionTimeout", 0), "executionTimeout");
         invalid(api, packageId, s -> s.put("onReset", "explode"), "onReset");
         invalid(api, packageId, s -> s.put("drainTime", -5), "drainTime");
-        invalid(api, packageId, s -> s.putArray("triggers").addObject().put("name", "t"), "triggers");
 
         api.get("/services?projectId=" + project).statusCode(200).body("totalItemsCount", equalTo(0));
 

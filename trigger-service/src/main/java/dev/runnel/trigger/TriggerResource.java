@@ -35,6 +35,20 @@ public class TriggerResource {
         return Response.status(201).entity(triggers.create(body, caller.current())).build();
     }
 
+    /** {@code POST /triggers/check} body: the triggers of a service JSON, and the module they will run. */
+    public record Check(String projectId, dev.runnel.contracts.Module module, java.util.List<JsonNode> triggers) {
+    }
+
+    /** Checks the triggers of a service JSON before the registry deploys it: 204, or a 400 naming the bad field. */
+    @POST
+    @Path("check")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response check(Check check) {
+        Check body = dev.runnel.kit.web.ApiException.requireBody(check);
+        triggers.checkDefinitions(body.projectId(), body.module(), body.triggers(), caller.current());
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("{id}")
     public TriggerDoc get(@PathParam("id") String id) {

@@ -73,15 +73,21 @@ public class Triggers {
             throw ApiException.invalid("projectId", "service " + service.serviceId() + " belongs to project "
                     + service.projectId());
         }
-        checkFunction(service, spec);
+        checkFunction(service.module(), spec);
         boolean active = !body.has("active") || bool(body, "active");
+        return insert(service, name, type, active, spec, caller.username(), false);
+    }
+
+    /** Writes a new trigger of a service, and publishes it. */
+    TriggerDoc insert(ServiceSpec service, String name, String type, boolean active, TriggerDoc.Spec spec,
+                      String creator, boolean fromSpec) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        TriggerDoc doc = new TriggerDoc(Ids.next(), name, projectId, service.serviceId(), type, active,
-                caller.username(), now, now, spec, new TriggerDoc.Stats(0, 0, 0));
+        TriggerDoc doc = new TriggerDoc(Ids.next(), name, service.projectId(), service.serviceId(), type, active,
+                creator, now, now, spec, new TriggerDoc.Stats(0, 0, 0));
         try {
-            db.update("INSERT INTO triggers (id, project_id, service_id, name, type, active, created_at, updated_at, doc)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))", doc.id(), projectId, service.serviceId(),
-                    name, type, active, now, now, Db.json(doc));
+            db.update("INSERT INTO triggers (id, project_id, service_id, name, type, active, created_at, updated_at, doc,"
+                    + " from_spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)", doc.id(), service.projectId(),
+                    service.serviceId(), name, type, active, now, now, Db.json(doc), fromSpec);
         } catch (Db.DbException e) {
             if (e.isUniqueViolation()) {
                 transactions.setRollbackOnly();
@@ -153,9 +159,17 @@ public class Triggers {
             }
             ServiceSpec service = index.service(doc.serviceId())
                     .orElseThrow(() -> ApiException.notFound("service", doc.serviceId()));
-            checkFunction(service, spec);
+            checkFunction(service.module(), spec);
         }
-        TriggerDoc next = doc.with(active, spec, name, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        replace(doc.with(active, spec, name, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+        return load(id).orElseThrow();
+    }
+
+    /** Writes a changed trigger, and publishes it. */
+    void replace(TriggerDoc next) {
+        String id = next.id();
+        String name = next.name();
+        boolean active = next.active();
         try {
             db.update("UPDATE triggers SET name = ?, active = ?, updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?",
                     name, active, next.updatedAt(), Db.json(next), id);
@@ -167,12 +181,16 @@ public class Triggers {
             throw e;
         }
         publish(next);
-        return load(id).orElseThrow();
     }
 
     @Transactional
     public void delete(String id, Caller caller) {
         lock(id, caller);
+        remove(id);
+    }
+
+    /** Deletes a trigger and publishes its tombstone. */
+    void remove(String id) {
         db.update("DELETE FROM once_fired WHERE trigger_id = ?", id);
         db.update("DELETE FROM triggers WHERE id = ?", id);
         String eventId = Outbox.newEventId();
@@ -312,11 +330,64 @@ public class Triggers {
         return new TriggerDoc.Spec(null, null, null, null, null, cron, startAt, endAt, zone, missed, input, operation);
     }
 
-    /** The function must exist on the service's module and, for an event trigger, take the resource. */
-    static void checkFunction(ServiceSpec service, TriggerDoc.Spec spec) {
+    /**
+     * Checks the triggers of a service JSON against the module they will run (before the registry
+     * deploys it); a bad one is a 400 naming {@code triggers[i].<field>}.
+     */
+    public void checkDefinitions(String projectId, Module module, List<JsonNode> definitions, Caller caller) {
+        if (projectId == null || module == null) {
+            throw ApiException.invalid(projectId == null ? "projectId" : "module", "is required");
+        }
+        caller.mayWrite(projectId);
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < (definitions == null ? 0 : definitions.size()); i++) {
+            String at = "triggers[" + i + "]";
+            try {
+                Definition definition = Definition.of(definitions.get(i), "check");
+                if (!names.add(definition.name())) {
+                    throw ApiException.invalid("name", "two triggers are named '" + definition.name() + "'");
+                }
+                checkFunction(module, definition.spec());
+            } catch (ApiException e) {
+                throw e.status() == 400 ? ApiException.invalid(definitionField(at, e.field()), e.getMessage()) : e;
+            }
+        }
+    }
+
+    /** A field of a trigger's spec as the service JSON's flat form names it. */
+    private static String definitionField(String at, String field) {
+        if (field == null || field.isEmpty()) {
+            return at;
+        }
+        if (field.equals("spec.operation.functionName")) {
+            return at + ".function";
+        }
+        return at + "." + (field.startsWith("spec.") ? field.substring("spec.".length()) : field);
+    }
+
+    /** A trigger as a service JSON writes it (the seed's form: name, resource, actions, filter, function, ...). */
+    record Definition(String name, String type, boolean active, TriggerDoc.Spec spec) {
+        static Definition of(JsonNode json, String serviceId) {
+            requireObject(json, "");
+            ObjectNode spec = ((ObjectNode) json).deepCopy();
+            String name = text(spec, "name", "name", true);
+            String type = spec.hasNonNull("type") ? text(spec, "type", "type", true) : TriggerDoc.EVENT;
+            if (!type.equals(TriggerDoc.EVENT) && !type.equals(TriggerDoc.CRON)) {
+                throw ApiException.invalid("type", "must be Event or Cron, not '" + type + "'");
+            }
+            boolean active = !spec.has("active") || bool(spec, "active");
+            String function = spec.hasNonNull("function") ? text(spec, "function", "function", true) : "run";
+            spec.remove(List.of("name", "type", "active", "function"));
+            spec.putObject("operation").put("type", "function").put("serviceId", serviceId).put("functionName", function);
+            return new Definition(name, type, active, Triggers.spec(type, spec));
+        }
+    }
+
+    /** The function must exist on the module and, for an event trigger, take the resource. */
+    static void checkFunction(Module module, TriggerDoc.Spec spec) {
         String name = spec.operation().functionName();
-        Module.Function function = service.module().function(name).orElseThrow(() -> ApiException.invalid(
-                "spec.operation.functionName", "module '" + service.module().name() + "' has no function '" + name + "'"));
+        Module.Function function = module.function(name).orElseThrow(() -> ApiException.invalid(
+                "spec.operation.functionName", "module '" + module.name() + "' has no function '" + name + "'"));
         if (spec.resource() != null && entityInput(function, spec.resource()).isEmpty()) {
             throw ApiException.invalid("spec.operation.functionName", "function '" + name + "' takes no input of type "
                     + Resources.inputType(spec.resource()) + " to receive the " + spec.resource());
@@ -330,7 +401,7 @@ public class Triggers {
                 .filter(io -> type.equals(io.type())).map(Module.FunctionIo::name).findFirst();
     }
 
-    private static void requireObject(JsonNode node, String field) {
+    static void requireObject(JsonNode node, String field) {
         if (node == null || !node.isObject()) {
             throw ApiException.invalid(field, "must be a JSON object");
         }

@@ -122,7 +122,7 @@ class EventTriggerTest {
                 service.name(), 2, false, service.packageId(), service.packageName(), service.packageRevision(),
                 service.codebase(), service.module(), service.initParams(), service.runtime(), service.maxAttempts(),
                 service.executionTimeout(), service.onReset(), service.drainTime(), service.botUserName(),
-                java.time.Instant.now()));
+                java.time.Instant.now(), null));
         World.sleep(1500); // the stopped spec reaches the index
         event(key, dev, "Item.Created", "stopped-1", Map.of("id", "stopped-1"));
         assertThat(exactly(service, 1)).hasSize(1);

@@ -81,7 +81,7 @@ final class World {
                 "pkg1", "default_package", 1, CodebaseRef.blob("0".repeat(64), 10),
                 new Module("default_module", "ServiceRunner", "main.py", List.of(), functions),
                 JsonNodeFactory.instance.objectNode(), new Runtime(false, 1, 4, null, "regular-s", null), 3, 3600,
-                "failed", 600, "bot.default@" + dev.project(), Instant.now());
+                "failed", 600, "bot.default@" + dev.project(), Instant.now(), null);
         publishSpec(spec);
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {

@@ -34,12 +34,15 @@ public class DeploymentService {
     private final Outbox outbox;
     private final Instance<PackageService> packages;
     private final BotBinding bots;
+    private final TriggerCheck triggers;
 
-    public DeploymentService(Db db, Outbox outbox, Instance<PackageService> packages, BotBinding bots) {
+    public DeploymentService(Db db, Outbox outbox, Instance<PackageService> packages, BotBinding bots,
+                             TriggerCheck triggers) {
         this.db = db;
         this.outbox = outbox;
         this.packages = packages;
         this.bots = bots;
+        this.triggers = triggers;
     }
 
     @Transactional
@@ -50,10 +53,10 @@ public class DeploymentService {
             throw ApiException.invalid("projectId", "the package belongs to project " + pkg.projectId());
         }
         caller.mayWrite(pkg.projectId(), () -> noPackage(request));
-        noTriggers(request);
         PackageDoc revision = revisionOf(pkg, request.packageRevision());
         String moduleName = request.moduleName() == null ? Module.DEFAULT_NAME : request.moduleName();
         Module module = module(revision, moduleName);
+        List<JsonNode> serviceTriggers = triggers.check(request.triggers(), pkg.projectId(), module, caller);
         Instant now = now();
         ServiceDoc doc = new ServiceDoc(Ids.next(), request.name(), pkg.projectId(), pkg.id(), pkg.name(),
                 revision.version(), moduleName, 1, request.active() == null || request.active(),
@@ -63,7 +66,8 @@ public class DeploymentService {
                 ServiceValidator.executionTimeout(request.executionTimeout(), ServiceValidator.DEFAULT_EXECUTION_TIMEOUT),
                 ServiceValidator.onReset(request.onReset(), ServiceValidator.DEFAULT_ON_RESET),
                 ServiceValidator.drainTime(request.drainTime(), ServiceValidator.DEFAULT_DRAIN_TIME),
-                bots.bind(pkg.projectId(), request.botUserName(), caller), caller.username(), now, now);
+                bots.bind(pkg.projectId(), request.botUserName(), caller), caller.username(), now, now,
+                serviceTriggers);
         try {
             db.update("INSERT INTO services (id, project_id, name, package_id, version, active, doc, created_at,"
                     + " updated_at) VALUES (?, ?, ?, ?, 1, ?, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(),
@@ -88,7 +92,6 @@ public class DeploymentService {
         readOnly("projectId", request.projectId(), current.projectId());
         readOnly("packageId", request.packageId(), current.packageId());
         readOnly("packageName", request.packageName(), current.packageName());
-        noTriggers(request);
         String name = request.name() == null ? current.name() : request.name();
         PackageValidator.checkName("name", name);
         PackageDoc revision = request.packageRevision() == null || request.packageRevision().isNull()
@@ -108,7 +111,9 @@ public class DeploymentService {
                 ServiceValidator.drainTime(request.drainTime(), current.drainTime()),
                 request.botUserName() == null || request.botUserName().equals(current.botUserName())
                         ? current.botUserName() : bots.bind(current.projectId(), request.botUserName(), caller),
-                current.creator(), current.createdAt(), current.updatedAt());
+                current.creator(), current.createdAt(), current.updatedAt(),
+                triggers.check(request.triggers() == null ? current.triggers() : request.triggers(),
+                        current.projectId(), module, caller));
         return save(current, next, revision, module);
     }
 
@@ -124,7 +129,8 @@ public class DeploymentService {
         ServiceDoc next = new ServiceDoc(current.id(), old.name(), current.projectId(), current.packageId(),
                 current.packageName(), old.packageRevision(), old.moduleName(), current.version(), current.active(),
                 old.runtime(), old.initParams(), old.maxAttempts(), old.executionTimeout(), old.onReset(),
-                old.drainTime(), bot, current.creator(), current.createdAt(), current.updatedAt());
+                old.drainTime(), bot, current.creator(), current.createdAt(), current.updatedAt(),
+                triggers.check(old.triggers(), current.projectId(), module, caller));
         return save(current, next, revision, module);
     }
 
@@ -312,13 +318,6 @@ public class DeploymentService {
         return module;
     }
 
-    private static void noTriggers(ServiceRequest request) {
-        if (request.triggers() != null && !request.triggers().isEmpty()) {
-            throw ApiException.invalid("triggers", "triggers in a service JSON are not supported yet;"
-                    + " deploy without them");
-        }
-    }
-
     private static void readOnly(String field, String given, String actual) {
         if (given != null && !Objects.equals(given, actual)) {
             throw ApiException.invalid(field, "is read-only (it is '" + actual + "')");
@@ -335,7 +334,7 @@ public class DeploymentService {
         ServiceSpec spec = new ServiceSpec(eventId, doc.id(), doc.projectId(), doc.name(), doc.version(), doc.active(),
                 doc.packageId(), doc.packageName(), doc.packageRevision(), revision.codebase(), module,
                 doc.initParams(), doc.runtime(), doc.maxAttempts(), doc.executionTimeout(), doc.onReset(),
-                doc.drainTime(), doc.botUserName(), doc.updatedAt());
+                doc.drainTime(), doc.botUserName(), doc.updatedAt(), doc.triggers());
         outbox.append(Topics.SERVICE_SPECS, doc.id(), eventId, Db.json(spec));
     }
 

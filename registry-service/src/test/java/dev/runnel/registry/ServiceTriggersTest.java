@@ -1,0 +1,78 @@
+package dev.runnel.registry;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code triggers} of a service JSON (the seed's Trigger JSON), with a real trigger-service. */
+@QuarkusTest
+@WithTestResource(WithTriggerService.class)
+class ServiceTriggersTest {
+
+    private static ObjectNode service(Api api, String name, String packageId) {
+        ObjectNode service = Api.mapper().createObjectNode().put("name", name).put("packageId", packageId);
+        ArrayNode triggers = service.putArray("triggers");
+        ObjectNode trigger = triggers.addObject().put("name", "trigger-name").put("resource", "Item")
+                .put("active", true).put("function", "run").put("executionMode", "Once");
+        trigger.putArray("actions").add("Created");
+        ArrayNode and = trigger.putObject("filter").putArray("$and");
+        and.addObject().put("dir", "/train");
+        and.addObject().put("hidden", false);
+        and.addObject().put("type", "file");
+        return service;
+    }
+
+    @Test
+    void aDeployWithTriggersCreatesThemAndABadTriggerCreatesNothing() {
+        Api api = Api.newProject();
+        String packageId = api.pushPackage("pkg");
+
+        ObjectNode bad = service(api, "bad", packageId);
+        ((ObjectNode) bad.get("triggers").get(0)).put("resource", "Spaceship");
+        api.post("/services", bad).statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("triggers[0].resource"));
+        ObjectNode wrongFunction = service(api, "wrong", packageId);
+        ((ObjectNode) wrongFunction.get("triggers").get(0)).put("function", "nope");
+        api.post("/services", wrongFunction).statusCode(400).body("field", equalTo("triggers[0].function"));
+        api.get("/services?projectId=" + api.project).statusCode(200).body("totalItemsCount", equalTo(0));
+
+        String id = api.post("/services", service(api, "good", packageId)).statusCode(201)
+                .body("triggers[0].name", equalTo("trigger-name")).extract().path("id");
+        JsonPath triggers = triggersOf(api, id, 1);
+        assertThat(triggers.getString("items[0].name")).isEqualTo("trigger-name");
+        assertThat(triggers.getString("items[0].spec.filter.$and[0].dir")).isEqualTo("/train");
+        assertThat(triggers.getList("items[0].spec.actions")).isEqualTo(List.of("Created"));
+
+        // a new version without the trigger drops it
+        ObjectNode none = Api.mapper().createObjectNode();
+        none.putArray("triggers");
+        api.patch("/services/" + id, none).statusCode(200).body("version", equalTo(2));
+        triggersOf(api, id, 0);
+    }
+
+    private static JsonPath triggersOf(Api api, String serviceId, int count) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonPath page;
+        do {
+            page = given().baseUri(WithTriggerService.triggerServiceUrl()).header("Authorization", "Bearer " + api.token)
+                    .get("/api/v1/triggers?serviceId=" + serviceId).then().extract().jsonPath();
+            if (page.get("totalItemsCount") != null && page.getInt("totalItemsCount") == count) {
+                return page;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("expected " + count + " triggers of " + serviceId + ", have " + page.prettify());
+    }
+}
