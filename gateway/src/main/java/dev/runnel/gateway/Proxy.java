@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -32,6 +33,9 @@ import org.jboss.logging.Logger;
 public class Proxy {
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** A list query is small; anything bigger is refused before it is read whole. */
+    private static final int MAX_QUERY_BYTES = 1 << 20;
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
 
@@ -56,18 +60,67 @@ public class Proxy {
 
     private void forward(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (RouteTable.isQuery(request.path())) {
+            routeQuery(ctx);
+            return;
+        }
         String owner = RouteTable.owner(request.path()).orElse(null);
         if (owner == null) {
             problem(ctx.response(), 404, "Not found", "no Runnel service owns " + request.path());
             return;
         }
+        forward(ctx, owner, null);
+    }
+
+    /**
+     * {@code POST /query/faas} goes to the owner of the {@code resource} its body names: the one
+     * request whose small body the gateway reads before forwarding it.
+     */
+    private void routeQuery(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_QUERY_BYTES) {
+                tooLarge[0] = true;
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(e -> problem(ctx.response(), 400, "Bad request", "the query body could not be read"));
+        request.endHandler(end -> {
+            if (tooLarge[0]) {
+                problem(ctx.response(), 413, "Payload too large", "a query is at most " + MAX_QUERY_BYTES + " bytes");
+                return;
+            }
+            String resource;
+            try {
+                resource = MAPPER.readTree(body.getBytes()).path("resource").asText(null);
+            } catch (java.io.IOException e) {
+                problem(ctx.response(), 400, "Bad request", "the query is not JSON");
+                return;
+            }
+            String owner = RouteTable.queryOwner(resource).orElse(null);
+            if (owner == null) {
+                problem(ctx.response(), 400, "Bad request", "resource must be one of "
+                        + String.join(", ", new java.util.TreeSet<>(RouteTable.QUERY_RESOURCES.keySet())));
+                return;
+            }
+            forward(ctx, owner, body);
+        });
+    }
+
+    private void forward(RoutingContext ctx, String owner, Buffer body) {
+        HttpServerRequest request = ctx.request();
         String base = config.services().get(owner);
         if (base == null || base.equals("none")) {
             problem(ctx.response(), 502, "Bad gateway", owner + "-service is not part of this deployment");
             return;
         }
         URI target = URI.create(base);
-        request.pause();
+        if (body == null) {
+            request.pause();
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setHost(target.getHost())
@@ -76,7 +129,9 @@ public class Proxy {
                 .setIdleTimeout(config.timeout().toMillis());
         client.request(options).onComplete(opened -> {
             if (opened.failed()) {
-                request.resume();
+                if (body == null) {
+                    request.resume();
+                }
                 unreachable(ctx.response(), owner, opened.cause());
                 return;
             }
@@ -90,7 +145,11 @@ public class Proxy {
                 }
             }
             upstream.putHeader("X-Forwarded-Proto", request.scheme());
-            upstream.send(request).onComplete(answered -> {
+            if (body != null) {
+                upstream.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+                upstream.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+            }
+            (body == null ? upstream.send(request) : upstream.send(body)).onComplete(answered -> {
                 if (answered.failed()) {
                     unreachable(ctx.response(), owner, answered.cause());
                     return;

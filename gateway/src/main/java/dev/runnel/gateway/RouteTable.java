@@ -22,7 +22,20 @@ final class RouteTable {
             Map.entry("triggers", "trigger"),
             Map.entry("events", "trigger"));
 
+    /** The owner of each resource {@code POST /query/faas} lists. */
+    static final Map<String, String> QUERY_RESOURCES = Map.of("packages", "registry", "services", "registry",
+            "executions", "execution", "triggers", "trigger");
+
     private RouteTable() {
+    }
+
+    /** Whether the path is {@code /api/v1/query/faas}, routed by the resource its body names. */
+    static boolean isQuery(String path) {
+        return (PREFIX + "query/faas").equals(path);
+    }
+
+    static Optional<String> queryOwner(String resource) {
+        return Optional.ofNullable(resource == null ? null : QUERY_RESOURCES.get(resource));
     }
 
     /** The owner of a request path, if any service owns it. */

@@ -42,6 +42,24 @@ class ProxyTest {
     }
 
     @Test
+    void queryFaasGoesToTheOwnerOfTheResourceItNames() {
+        String query = "{\"resource\":\"services\",\"filter\":{\"name\":\"x\"}}";
+        given().header("Authorization", "Bearer abc").contentType("application/json").body(query)
+                .post("/api/v1/query/faas").then().statusCode(200).header("X-Backend", "registry")
+                .body("uri", equalTo("/api/v1/query/faas")).body("body", equalTo(query))
+                .body("authorization", equalTo("Bearer abc"));
+        given().contentType("application/json").body("{\"resource\":\"triggers\"}").post("/api/v1/query/faas")
+                .then().statusCode(502).body("message", containsString("trigger-service is not part"));
+        given().contentType("application/json").body("{\"resource\":\"widgets\"}").post("/api/v1/query/faas")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("message", containsString("executions, packages, services, triggers"));
+        given().contentType("application/json").body("{not json").post("/api/v1/query/faas").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType("application/json").body("{\"resource\":\"services\",\"pad\":\"" + "x".repeat(2 << 20)
+                + "\"}").post("/api/v1/query/faas").then().statusCode(413);
+    }
+
+    @Test
     void unknownPathsAnswer404Problem() {
         given().get("/api/v1/widgets").then().statusCode(404).contentType("application/problem+json")
                 .body("message", containsString("/api/v1/widgets"));

@@ -16,6 +16,11 @@ public record Caller(String userId, String username, String kind, Map<String, St
     /** The caller when authentication is switched off (benchmarks only): a member of every project. */
     static final Caller UNCHECKED = new Caller("unchecked", "unchecked", "user", Map.of(), null);
 
+    /** The projects whose entities the caller may list, or null for all of them (authorization switched off). */
+    public Set<String> readableProjects() {
+        return this == UNCHECKED ? null : projects.keySet();
+    }
+
     public boolean isMember(String projectId) {
         return projectId != null && (this == UNCHECKED || projects.containsKey(projectId));
     }

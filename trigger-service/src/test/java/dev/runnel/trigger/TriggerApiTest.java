@@ -87,6 +87,34 @@ class TriggerApiTest {
     }
 
     @Test
+    void queryFaasListsWithADqlFilterInTheCallersProjectsOnly() {
+        world();
+        String datasets = World.eventTrigger(dev, service, "onDataset", "Dataset", List.of("Updated"), "Once", null);
+        World.eventTrigger(dev, service, "run", "Item", List.of("Updated"), "Always", Map.of("dir", "/q"));
+        World.Developer stranger = World.developer();
+        ServiceSpec strangers = World.service(stranger, true);
+        World.eventTrigger(stranger, strangers, "onDataset", "Dataset", List.of("Updated"), "Once", null);
+
+        dev.request().body(Map.of("resource", "triggers", "filter", Map.of("$and", List.of(
+                Map.of("spec.resource", "Dataset"), Map.of("spec.actions", "Updated"),
+                Map.of("serviceId", service.serviceId())))))
+                .post("/api/v1/query/faas").then().statusCode(200).body("totalItemsCount", equalTo(1))
+                .body("items[0].id", equalTo(datasets));
+        dev.request().body(Map.of("resource", "triggers", "filter", Map.of("spec.filter.dir", "/q",
+                "spec.executionMode", "Always"), "sort", Map.of("createdAt", "ascending")))
+                .post("/api/v1/query/faas").then().statusCode(200).body("items.spec.filter.dir",
+                        org.hamcrest.Matchers.everyItem(equalTo("/q")));
+        stranger.request().body(Map.of("resource", "triggers", "filter", Map.of("serviceId", service.serviceId())))
+                .post("/api/v1/query/faas").then().statusCode(200).body("totalItemsCount", equalTo(0));
+        dev.request().body(Map.of("resource", "triggers", "filter", Map.of("spec.resource", Map.of("$gt", true))))
+                .post("/api/v1/query/faas").then().statusCode(400).body("field", equalTo("filter.spec.resource.$gt"));
+        dev.request().body(Map.of("resource", "executions", "filter", Map.of())).post("/api/v1/query/faas").then()
+                .statusCode(400).body("field", equalTo("resource"));
+        dev.request().body(Map.of("resource", "triggers", "sort", Map.of("colour", "ascending")))
+                .post("/api/v1/query/faas").then().statusCode(400).body("field", equalTo("sort.colour"));
+    }
+
+    @Test
     void eventsOverHttpArePublishedForTheCallersProjectsOnly() {
         world();
         String trigger = World.eventTrigger(dev, service, "onDataset", "Dataset", List.of("Deleted"), "Once", null);

@@ -1,0 +1,86 @@
+package dev.runnel.kit.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runnel.dql.DqlException;
+import dev.runnel.dql.Filter;
+import dev.runnel.dql.Sql;
+import dev.runnel.kit.db.Db;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /query/faas}: Dataloop's list query, {@code {resource, filter, sort, page, pageSize}},
+ * over a table whose rows hold the entity's JSON in {@code doc} beside {@code project_id},
+ * {@code created_at} and {@code updated_at}. The DQL filter becomes SQL over {@code doc}; the rows are
+ * always those of the caller's projects.
+ */
+public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer page, Integer pageSize) {
+
+    private static final Map<String, String> SORTABLE = Map.of("createdAt", "created_at", "updatedAt", "updated_at");
+
+    /**
+     * Runs the query on {@code table}.
+     *
+     * @param projects the projects the caller may read, or null for every project (authorization off)
+     */
+    public <T> Page<T> run(Db db, String table, Collection<String> projects, Class<T> type) {
+        Filter compiled;
+        try {
+            compiled = Filter.compile(filter);
+        } catch (DqlException e) {
+            throw ApiException.invalid(e.where(), e.getMessage().substring(e.where().length() + 2));
+        }
+        PageRequest request = PageRequest.of(page, pageSize);
+        Sql sql = compiled.toSql("doc");
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" FROM " + table + " WHERE ");
+        if (projects != null) {
+            where.append("project_id = ANY (?) AND ");
+            parameters.add(projects.toArray(String[]::new));
+        }
+        where.append(sql.where());
+        parameters.addAll(sql.parameters());
+        long total = db.count("SELECT count(*)" + where, parameters.toArray());
+        List<T> items = db.list("SELECT doc::text" + where + " ORDER BY " + order() + " LIMIT " + request.pageSize()
+                + " OFFSET " + request.offset(), rs -> Db.fromJson(rs.getString(1), type), parameters.toArray());
+        return Page.of(items, total, request);
+    }
+
+    /** {@code sort: {"createdAt": "descending"}} and the like; newest first when absent. */
+    private String order() {
+        if (sort == null || sort.isNull() || sort.isEmpty()) {
+            return "created_at DESC, doc->>'id' DESC";
+        }
+        if (!sort.isObject()) {
+            throw ApiException.invalid("sort", "an object of a field and ascending or descending");
+        }
+        List<String> terms = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = sort.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String column = SORTABLE.get(field.getKey());
+            if (column == null) {
+                throw ApiException.invalid("sort." + field.getKey(), "sorts by " + String.join(" or ", SORTABLE.keySet()));
+            }
+            String direction = field.getValue().asText();
+            if (!direction.equals("ascending") && !direction.equals("descending")) {
+                throw ApiException.invalid("sort." + field.getKey(), "ascending or descending");
+            }
+            terms.add(column + (direction.equals("ascending") ? " ASC" : " DESC"));
+        }
+        return String.join(", ", terms) + ", doc->>'id'";
+    }
+
+    /** The resource must be one this service answers for. */
+    public FaasQuery requireResource(String... served) {
+        for (String name : served) {
+            if (name.equals(resource)) {
+                return this;
+            }
+        }
+        throw ApiException.invalid("resource", resource == null ? "is required (" + String.join(", ", served) + ")"
+                : "'" + resource + "' is not queried here (" + String.join(", ", served) + ")");
+    }
+}
