@@ -187,5 +187,10 @@ class EventTriggerTest {
         assertThat(ofTrigger(requests, trigger)).isEqualTo(2);
         assertThat(requests.stream().map(r -> r.path("event").path("resourceId").asText()))
                 .containsExactlyInAnyOrder("bin-1", "after-garbage");
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).as("skipped events are counted by reason")
+                .containsPattern("runnel_trigger_events_skipped_total\\{[^}]*reason=\"not-json\"[^}]*} [1-9]")
+                .containsPattern("runnel_trigger_events_skipped_total\\{[^}]*reason=\"unknown-resource\"[^}]*} [1-9]")
+                .containsPattern("runnel_trigger_events_skipped_total\\{[^}]*reason=\"no-type\"[^}]*} [1-9]");
     }
 }
