@@ -6,7 +6,9 @@ import java.time.Instant;
 /**
  * What a replica reports about an attempt, on {@link Topics#EXECUTION_STATUS} keyed by execution id:
  * {@code in-progress} (with progress), {@code success} (with output), {@code failed} (with error) or
- * {@code terminated}. execution-service decides what the execution's status becomes.
+ * {@code terminated}. execution-service decides what the execution's status becomes. A call that
+ * ended before its replica reported it {@code in-progress} carries {@code startedAt} in its final
+ * report instead: execution-service records the {@code in-progress} entry at that time.
  */
 public record ExecutionStatusUpdate(
         String eventId,
@@ -18,7 +20,8 @@ public record ExecutionStatusUpdate(
         String message,
         JsonNode output,
         Error error,
-        Instant timestamp) {
+        Instant timestamp,
+        Instant startedAt) {
 
     public static final String SCHEMA = "schemas/execution-status.v1.json";
 

@@ -15,6 +15,7 @@ import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +65,22 @@ class ExecutionLifecycleTest {
             assertThat(done.getString("serviceName")).isEqualTo("svc");
             assertThat(done.getString("creator")).startsWith("dev-");
             assertThat(replica.received).hasSize(1);
+        }
+    }
+
+    @Test
+    void aShortCallReportsItsWholeLifeInOneMessageAndTheLogStillShowsItRunning() {
+        Platform.Developer dev = Platform.developer();
+        ServiceSpec spec = Platform.deploy(dev, Platform.spec(dev.project(), 3, 3600, "failed", true));
+        Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (ScriptedReplica replica = new ScriptedReplica(spec.serviceId(), (r, item) ->
+                r.report(item, "success", null, null, Map.of("ok", true), null, started))) {
+            String id = create(dev, spec, "run", ITEM);
+            JsonPath done = waitFor(dev, id);
+            assertThat(done.getList("status.status")).containsExactly("created", "in-progress", "success");
+            assertThat(Instant.parse(done.getString("status[1].timestamp"))).isEqualTo(started);
+            assertThat(done.getString("status[1].message")).isEqualTo("running on " + replica.replicaId);
+            assertThat(done.getBoolean("output.ok")).isTrue();
         }
     }
 

@@ -70,9 +70,15 @@ final class ScriptedReplica implements AutoCloseable {
 
     void report(WorkItem item, String status, Integer percent, String message, Object output,
                 ExecutionStatusUpdate.Error error) {
+        report(item, status, percent, message, output, error, null);
+    }
+
+    /** A report; {@code startedAt} on a final one says the call was never reported in progress. */
+    void report(WorkItem item, String status, Integer percent, String message, Object output,
+                ExecutionStatusUpdate.Error error, Instant startedAt) {
         Platform.publish(Topics.EXECUTION_STATUS, item.executionId(), new ExecutionStatusUpdate(
                 UUID.randomUUID().toString(), item.executionId(), item.attempt(), replicaId, status, percent, message,
-                output == null ? null : Json.mapper().valueToTree(output), error, Instant.now()));
+                output == null ? null : Json.mapper().valueToTree(output), error, Instant.now(), startedAt));
     }
 
     /** Stops heartbeating, as a killed replica would. */

@@ -53,6 +53,7 @@ public final class Replica {
     static final int WORKER_DIED = 5;
     static final int TERMINATE_STUCK = 6;
     private static final Duration TERMINATE_GRACE = Duration.ofSeconds(10);
+    private static final Duration ANNOUNCE_AFTER = Duration.ofMillis(20);
 
     private final RunnerConfig config;
     private final PlatformClient platform;
@@ -61,6 +62,12 @@ public final class Replica {
     /** The worker process, started before anything else (see {@link #main}). */
     private final Process python;
     private final Map<String, WorkItem> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Calls not yet reported in progress, with when they started: a call reports {@code in-progress}
+     * only once it has run {@link #ANNOUNCE_AFTER}, so a short one reports its whole life in one message
+     * (its final report carries {@code startedAt}), which spares a Kafka message and a transaction.
+     */
+    private final Map<String, Instant> unannounced = new ConcurrentHashMap<>();
     private final Map<String, List<ExecutionLogLines.Line>> logs = new LinkedHashMap<>();
     /** The (execution, attempt) pairs taken lately, so a redelivered work item runs once; only the work loop uses it. */
     private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
@@ -244,7 +251,8 @@ public final class Replica {
             return;
         }
         inFlight.put(item.executionId(), item);
-        report(item.executionId(), item.attempt(), "in-progress", null, "running on " + config.replicaId(), null, null);
+        unannounced.put(item.executionId(), Instant.now());
+        timers.schedule(() -> announce(item), ANNOUNCE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         Map<String, String> types = new LinkedHashMap<>();
         Module.Function function = functions.get(item.functionName());
         if (function != null) {
@@ -277,9 +285,12 @@ public final class Replica {
             case "status" -> {
                 WorkItem item = executionId == null ? null : inFlight.get(executionId);
                 if (item != null) {
-                    report(executionId, item.attempt(), "in-progress", message.path("percentComplete").isNumber()
-                            ? message.get("percentComplete").asInt() : null, message.path("message").asText(null),
-                            null, null);
+                    synchronized (unannounced) {
+                        unannounced.remove(executionId); // progress says it runs, and on which replica
+                        report(executionId, item.attempt(), "in-progress", message.path("percentComplete").isNumber()
+                                ? message.get("percentComplete").asInt() : null, message.path("message").asText(null),
+                                null, null);
+                    }
                 }
             }
             case "log" -> {
@@ -313,8 +324,11 @@ public final class Replica {
             error = new ExecutionStatusUpdate.Error(e.path("type").asText(null), e.path("message").asText(""),
                     e.path("traceback").asText(null));
         }
-        report(executionId, item.attempt(), status, null, error == null ? null : error.message(),
-                result.get("output"), error);
+        synchronized (unannounced) {
+            // a call that ended before it was announced tells when it started instead
+            report(executionId, item.attempt(), status, null, error == null ? null : error.message(),
+                    result.get("output"), error, unannounced.remove(executionId));
+        }
         inFlight.remove(executionId);
         slotFreed.release();
     }
@@ -345,7 +359,7 @@ public final class Replica {
     private void forceTerminate(WorkItem item) {
         if (inFlight.containsKey(item.executionId())) {
             report(item.executionId(), item.attempt(), "terminated", null, "terminated by restarting the worker", null,
-                    null);
+                    null, unannounced.remove(item.executionId()));
             inFlight.remove(item.executionId());
             slotFreed.release();
             producer.join().flush();
@@ -390,8 +404,23 @@ public final class Replica {
 
     private void report(String executionId, int attempt, String status, Integer percent, String message,
                         JsonNode output, ExecutionStatusUpdate.Error error) {
+        report(executionId, attempt, status, percent, message, output, error, null);
+    }
+
+    private void report(String executionId, int attempt, String status, Integer percent, String message,
+                        JsonNode output, ExecutionStatusUpdate.Error error, Instant startedAt) {
         send(Topics.EXECUTION_STATUS, executionId, new ExecutionStatusUpdate(UUID.randomUUID().toString(), executionId,
-                attempt, config.replicaId(), status, percent, message, output, error, Instant.now()));
+                attempt, config.replicaId(), status, percent, message, output, error, Instant.now(), startedAt));
+    }
+
+    /** Reports a call in progress once it has run {@link #ANNOUNCE_AFTER}, unless it ended or reported progress first. */
+    private void announce(WorkItem item) {
+        synchronized (unannounced) {
+            if (unannounced.remove(item.executionId()) != null) {
+                report(item.executionId(), item.attempt(), "in-progress", null, "running on " + config.replicaId(), null,
+                        null);
+            }
+        }
     }
 
     private void send(String topic, String key, Object value) {

@@ -133,7 +133,10 @@ class RunnerEndToEndIT {
             JsonPath detected = as(token).get("/executions/" + detect + "/wait?timeout=60").then().extract().jsonPath();
             assertThat(detected.getString("latestStatus.status")).isEqualTo("success");
             assertThat(detected.getList("output.detected")).containsExactly("dog");
-            assertThat(detected.getList("status.percentComplete")).containsExactly(0, 0, 0, 30, 80, 100, 100);
+            // a replica announces "running on" only for a call still running after 20 ms with no progress yet,
+            // so that entry may or may not be there; the applied progress updates always are
+            assertThat(detected.getList("status.findAll { !(it.message ?: '').startsWith('running on') }"
+                    + ".percentComplete")).containsExactly(0, 0, 30, 80, 100, 100);
             assertThat(detected.getList("status.message")).contains("execution started", "execution completed");
 
             long deadline = System.currentTimeMillis() + 15_000;

@@ -171,7 +171,7 @@ public class ExecutionService {
             throw ApiException.conflict("execution " + id + " has ended (" + doc.currentStatus() + ")");
         }
         apply(new ExecutionStatusUpdate(Outbox.newEventId(), id, doc.attempts(), null, "in-progress", percentComplete,
-                message, null, null, now()));
+                message, null, null, now(), null));
         return load(id).orElseThrow();
     }
 
@@ -198,6 +198,12 @@ public class ExecutionService {
             return;
         }
         Instant at = update.timestamp() == null ? now() : update.timestamp();
+        if (update.startedAt() != null && doc.currentStatus().equals("created") && !update.status().equals("in-progress")) {
+            // a call that ended before its replica reported it running: its in-progress entry, at its start
+            doc = doc.with(new StatusEntry(update.startedAt(), "in-progress", "running on " + update.replicaId(),
+                    doc.latestStatus().percentComplete(), null, null), doc.attempts(), doc.toTerminate(), doc.output(),
+                    null);
+        }
         switch (update.status()) {
             case "in-progress" -> progress(found.get(), update, at);
             case "success" -> finish(doc, new StatusEntry(at, "success", update.message(), 100, null, update.output()),
