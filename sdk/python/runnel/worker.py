@@ -2,6 +2,9 @@
 
     python3 -m runnel.worker [--codebase DIR --entry-point main.py --class-name ServiceRunner --concurrency 4]
 
+When the replica's spec (RUNNEL_SPEC_FILE) names a codebase already on disk (under RUNNEL_WORK_DIR),
+the worker loads it at once, without waiting for init, and ignores the init that follows.
+
 It speaks JSON lines with the runner agent that started it. The agent writes to stdin:
     {"type": "init", "initParams": {...}, "codebase", "entryPoint", "className", "concurrency",
      "serviceId", "projectId"}   (what init names wins over the command line; the agent starts the
@@ -188,6 +191,29 @@ class Worker:
         return method(**kwargs)
 
 
+def cached_init(env):
+    """The init the agent would send, read from the replica's spec (RUNNEL_SPEC_FILE) when its codebase
+    is already on disk (RUNNEL_WORK_DIR/codebase-<sha256>): the worker then loads it without waiting for
+    the agent's JVM to start. None otherwise."""
+    spec_file, work_dir = env.get("RUNNEL_SPEC_FILE"), env.get("RUNNEL_WORK_DIR")
+    if not spec_file or not work_dir:
+        return None
+    try:
+        with open(spec_file, encoding="utf-8") as f:
+            spec = json.load(f)
+        codebase = os.path.join(work_dir, "codebase-" + spec["codebase"]["sha256"])
+        if not os.path.isdir(codebase):
+            return None
+        module = spec["module"]
+        return {"type": "init", "codebase": codebase, "entryPoint": module.get("entryPoint") or "main.py",
+                "className": module.get("className") or "ServiceRunner",
+                "concurrency": (spec.get("runtime") or {}).get("concurrency") or 1,
+                "serviceId": spec.get("serviceId"), "projectId": spec.get("projectId"),
+                "initParams": spec.get("initParams") or {}}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # the agent's init will say what to load
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m runnel.worker")
     parser.add_argument("--codebase")
@@ -202,7 +228,7 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, handlers=[ExecutionLogHandler(channel)], force=True)
 
     stdin = sys.stdin
-    first = json.loads(stdin.readline() or "{}")
+    first = cached_init(os.environ) or json.loads(stdin.readline() or "{}")
     if first.get("type") != "init":
         channel.send({"type": "init-failed", "error": {"type": "ProtocolError", "message": "expected init first"}})
         return 2
@@ -227,6 +253,8 @@ def main(argv=None):
             continue
         message = json.loads(line)
         kind = message.get("type")
+        if kind == "init":
+            continue  # the worker loaded a cached codebase by itself; the agent's init comes after
         if kind == "call":
             worker.submit(message)
         elif kind == "terminate":

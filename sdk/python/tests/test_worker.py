@@ -219,6 +219,35 @@ class InitMessageTest(unittest.TestCase):
         finally:
             worker.close()
 
+    def test_a_cached_codebase_is_loaded_from_the_spec_without_waiting_for_init(self):
+        work = tempfile.mkdtemp()
+        codebase = os.path.join(work, "codebase-" + "a" * 64)
+        os.makedirs(codebase)
+        with open(os.path.join(codebase, "main.py"), "w") as f:
+            f.write("import runnel\nclass Runner(runnel.BaseServiceRunner):\n"
+                    "    def __init__(self, word):\n        self.word = word\n"
+                    "    def say(self):\n        return self.word\n")
+        spec = os.path.join(work, "spec.json")
+        with open(spec, "w") as f:
+            json.dump({"serviceId": "svc-2", "projectId": "p-2", "codebase": {"sha256": "a" * 64},
+                       "module": {"entryPoint": "main.py", "className": "Runner"}, "runtime": {"concurrency": 2},
+                       "initParams": {"word": "cached"}}, f)
+        env = dict(os.environ, PYTHONPATH=SDK, RUNNEL_SPEC_FILE=spec, RUNNEL_WORK_DIR=work)
+        process = subprocess.Popen([sys.executable, "-m", "runnel.worker"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            self.assertEqual("ready", json.loads(process.stdout.readline())["type"], "ready before any init")
+            process.stdin.write(json.dumps({"type": "init", "codebase": "/nowhere"}) + "\n")  # ignored
+            process.stdin.write(json.dumps({"type": "call", "executionId": "e1", "attempt": 1, "function": "say",
+                                            "input": {}, "inputTypes": {}}) + "\n")
+            process.stdin.flush()
+            result = json.loads(process.stdout.readline())
+            self.assertEqual(("success", "cached"), (result["status"], result["output"]))
+        finally:
+            process.stdin.write(json.dumps({"type": "shutdown"}) + "\n")
+            process.stdin.flush()
+            process.wait(timeout=10)
+
     def test_no_codebase_anywhere_is_an_init_failure(self):
         worker = WorkerProcess(init_message={})
         try:

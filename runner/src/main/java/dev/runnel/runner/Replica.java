@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -61,6 +63,8 @@ public final class Replica {
     private final CompletableFuture<KafkaProducer<String, String>> producer;
     /** The worker process, started before anything else (see {@link #main}). */
     private final Process python;
+    /** The bot's first token, asked for as the process starts (see {@link #main}). */
+    private final CompletableFuture<String> firstToken;
     private final Map<String, WorkItem> inFlight = new ConcurrentHashMap<>();
     /**
      * Calls not yet reported in progress, with when they started: a call reports {@code in-progress}
@@ -86,10 +90,11 @@ public final class Replica {
     private volatile boolean stopping;
     private PythonWorker worker;
 
-    Replica(RunnerConfig config, Process python) {
+    Replica(RunnerConfig config, Process python, PlatformClient platform, CompletableFuture<String> firstToken) {
         this.config = config;
         this.python = python;
-        this.platform = new PlatformClient(config.api(), config.botCredential());
+        this.platform = platform;
+        this.firstToken = firstToken;
         this.producer = CompletableFuture.supplyAsync(() -> new KafkaProducer<>(Map.of(
                 "bootstrap.servers", config.kafka(), "acks", "all", "enable.idempotence", "true", "linger.ms", "0"),
                 new StringSerializer(), new StringSerializer()));
@@ -97,19 +102,52 @@ public final class Replica {
     }
 
     /**
-     * Starts the Python worker first, from the environment alone, so that the interpreter starts
-     * while this JVM loads its classes, reads the spec, gets a token and connects to Kafka.
+     * Starts the Python worker first, from the environment alone (it loads a codebase already on disk
+     * by itself), and asks bot-service for the bot's token beside it, so that both happen while this
+     * JVM loads its classes, reads the spec and connects to Kafka.
      */
     public static void main(String[] args) throws IOException {
-        Process python = PythonWorker.spawn(System.getenv());
+        Map<String, String> env = System.getenv();
+        Process python = PythonWorker.spawn(env);
         RunnerConfig config;
+        PlatformClient platform;
+        CompletableFuture<String> firstToken;
         try {
-            config = RunnerConfig.fromEnvironment(System.getenv());
+            platform = new PlatformClient(RunnerConfig.required(env, "RUNNEL_API"),
+                    RunnerConfig.required(env, "RUNNEL_BOT_CREDENTIAL"));
+            firstToken = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return platform.token();
+                } catch (PlatformClient.BotRefused | IOException e) {
+                    throw new CompletionException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(e);
+                }
+            });
+            config = RunnerConfig.fromEnvironment(env);
         } catch (RuntimeException e) {
             python.destroyForcibly();
             throw e;
         }
-        System.exit(new Replica(config, python).run());
+        System.exit(new Replica(config, python, platform, firstToken).run());
+    }
+
+    /** The first token, or what kept bot-service from giving it. */
+    private String firstToken() throws PlatformClient.BotRefused, IOException, InterruptedException {
+        try {
+            return firstToken.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause()
+                    : e.getCause();
+            if (cause instanceof PlatformClient.BotRefused refused) {
+                throw refused;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
+        }
     }
 
     int run() {
@@ -118,11 +156,12 @@ public final class Replica {
         try {
             Path codebase = config.workDir().resolve("codebase-" + config.spec().codebase().sha256());
             if (Files.isDirectory(codebase)) {
-                // a codebase fetched before: __init__ runs while bot-service confirms the bot
+                // a codebase fetched before: the worker loaded it by itself (or does on this init), and
+                // __init__ runs while bot-service confirms the bot
                 worker.init(config, codebase);
-                platform.token();
+                firstToken();
             } else {
-                String token = platform.token();
+                String token = firstToken();
                 Path partial = config.workDir().resolve("partial-" + UUID.randomUUID());
                 platform.fetchCodebase(config.spec().codebase().id(), token, partial);
                 Files.move(partial, codebase);

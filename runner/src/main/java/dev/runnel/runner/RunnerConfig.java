@@ -39,7 +39,7 @@ record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCreden
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RUNNEL_BOT_CHECK_SECONDS", "300"))));
     }
 
-    private static String required(Map<String, String> env, String name) {
+    static String required(Map<String, String> env, String name) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " is not set");

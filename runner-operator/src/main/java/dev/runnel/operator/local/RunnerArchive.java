@@ -79,6 +79,14 @@ final class RunnerArchive {
             if (process.exitValue() == 0 && Files.isRegularFile(partial)) {
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
                 LOG.infof("replicas start from the class archive %s from now on", file);
+                // archives of earlier runner jars (or JVMs) serve no one any more
+                try (var old = Files.newDirectoryStream(file.getParent(), "runner-*.jsa")) {
+                    for (Path other : old) {
+                        if (!other.equals(file)) {
+                            Files.deleteIfExists(other);
+                        }
+                    }
+                }
             } else {
                 LOG.warnf("no class archive for the runner (exit %d, see %s); replicas start without it",
                         process.exitValue(), file.resolveSibling("warm-up.log"));
