@@ -13,7 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,6 +24,7 @@ import org.jboss.logging.Logger;
  * where moving the trigger's {@code last_fire_at} on from the value it read succeeds: a
  * compare-and-set in PostgreSQL, so each time fires once across replicas. Times missed while no
  * replica ran (older than {@code cron-grace}) fire once for all of them, or are skipped, per trigger.
+ * Between its times a trigger costs a tick nothing: the database is read only once one is due.
  */
 @ApplicationScoped
 public class CronFirer {
@@ -67,12 +71,24 @@ public class CronFirer {
         }
     }
 
+    /** When a trigger (as of its {@code updatedAt}) is next due: until then a tick leaves the database alone. */
+    private record Upcoming(Instant version, Instant at) {
+    }
+
+    private final Map<String, Upcoming> upcoming = new ConcurrentHashMap<>();
+
     /** Fires what is due at {@code now}; returns how many times this replica fired. */
     public int tick(Instant now) {
         int fired = 0;
-        for (TriggerTable.Compiled compiled : index.cronTriggers()) {
+        List<TriggerTable.Compiled> crons = index.cronTriggers();
+        upcoming.keySet().retainAll(crons.stream().map(c -> c.doc().id()).toList());
+        for (TriggerTable.Compiled compiled : crons) {
             TriggerDoc trigger = compiled.doc();
             if (!trigger.active()) {
+                continue;
+            }
+            Upcoming next = upcoming.get(trigger.id());
+            if (next != null && next.version().equals(trigger.updatedAt()) && now.isBefore(next.at())) {
                 continue;
             }
             Optional<ServiceSpec> service = index.service(trigger.serviceId());
@@ -104,6 +120,14 @@ public class CronFirer {
             }
             next = cron.next(next, zone);
         }
+        // the next time to look: after what fires now (or fired), within the window
+        Instant after = due != null ? due : next == null ? null : next.minusSeconds(1);
+        Instant look = after == null ? null : cron.next(after, zone);
+        if (look != null && trigger.spec().startAt() != null && look.isBefore(trigger.spec().startAt())) {
+            look = cron.next(trigger.spec().startAt().minusSeconds(1), zone);
+        }
+        boolean ended = look == null || (trigger.spec().endAt() != null && look.isAfter(trigger.spec().endAt()));
+        upcoming.put(trigger.id(), new Upcoming(trigger.updatedAt(), ended ? Instant.MAX : look));
         if (due == null) {
             return false;
         }

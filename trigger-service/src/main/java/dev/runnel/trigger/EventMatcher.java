@@ -9,6 +9,7 @@ import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.KafkaTopics;
 import dev.runnel.kit.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -18,13 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -88,17 +86,11 @@ public class EventMatcher {
      * missing, so that a producer's auto-creation (one partition) cannot keep the replicas from sharing it.
      */
     private void ensureEventTopic() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000",
-                "default.api.timeout.ms", "8000"))) {
-            admin.createTopics(List.of(new NewTopic(Topics.RESOURCE_EVENTS, config.eventPartitions(), (short) 1)))
-                    .all().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warnf("cannot create %s: %s", Topics.RESOURCE_EVENTS, e.getCause().getMessage());
-            }
+        try (Admin admin = KafkaTopics.admin(bootstrap)) {
+            KafkaTopics.createIfMissing(admin, new NewTopic(Topics.RESOURCE_EVENTS, config.eventPartitions(), (short) 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (TimeoutException | RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warnf("cannot create %s: %s", Topics.RESOURCE_EVENTS, e.getMessage());
         }
     }

@@ -161,6 +161,10 @@ class EventTriggerTest {
         assertThat(exactly(chained, 11)).as("hops 0 to 10 run, hop 11 is stopped").hasSize(11);
         assertThat(dev.request().get("/api/v1/triggers/" + always).then().statusCode(200).extract()
                 .<Integer>path("stats.chainsStopped")).isEqualTo(1);
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).as("the loop guard is counted in metrics too")
+                .containsPattern("runnel_trigger_loop_guard_total\\{[^}]*reason=\"own-event\"[^}]*} [1-9]")
+                .containsPattern("runnel_trigger_loop_guard_total\\{[^}]*reason=\"too-deep\"[^}]*} [1-9]");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.KafkaTopics;
 import dev.runnel.kit.db.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,13 +15,11 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -96,12 +95,7 @@ public class SpecStore {
         String topic = Topics.work(spec.serviceId());
         try {
             Admin admin = admin();
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
+            if (!KafkaTopics.createIfMissing(admin, new NewTopic(topic, partitions, (short) 1))) {
                 int current = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
                         .get(topic).partitions().size();
                 if (current < partitions) {
@@ -117,8 +111,7 @@ public class SpecStore {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000",
-                    "default.api.timeout.ms", "10000"));
+            admin = KafkaTopics.admin(bootstrap);
         }
         return admin;
     }

@@ -2,6 +2,7 @@ package dev.runnel.kit.outbox;
 
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.kafka.KafkaTopics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -150,20 +150,10 @@ public class OutboxPublisher {
         if (topicsReady) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers,
-                "request.timeout.ms", "5000", "default.api.timeout.ms", "8000"))) {
-            List<NewTopic> topics = config.topics().entrySet().stream()
-                    .map(t -> new NewTopic(t.getKey(), config.partitions(), (short) 1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.getValue())))
-                    .toList();
-            for (NewTopic topic : topics) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get(8, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
+        try (Admin admin = KafkaTopics.admin(bootstrapServers)) {
+            for (Map.Entry<String, String> topic : config.topics().entrySet()) {
+                KafkaTopics.createIfMissing(admin, new NewTopic(topic.getKey(), config.partitions(), (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.getValue())));
             }
         }
         topicsReady = true;
