@@ -184,12 +184,14 @@ public final class Replica {
         }
         if (initError != null) {
             System.err.println("RUNNEL-INIT-FAILED " + initError);
+            mark("RUNNEL_TERMINATION_LOG", initError.toString());
             log("__init__ failed: " + initError.path("message").asText());
             heartbeat();
             shutdown();
             return INIT_FAILED;
         }
         log("ready");
+        mark("RUNNEL_READY_FILE", "ready");
         heartbeat();
         timers.scheduleAtFixedRate(this::flushLogs, 200, 200, TimeUnit.MILLISECONDS);
         long check = config.botCheckInterval().toMillis();
@@ -470,6 +472,27 @@ public final class Replica {
             producer.join().send(record);
         } catch (IOException e) {
             log("cannot serialize a message for " + topic + ": " + e);
+        }
+    }
+
+    /**
+     * Writes {@code text} to the file the environment variable names, if it does: a Kubernetes
+     * readiness probe looks for the ready file, and the kubelet reads the termination log of a pod
+     * whose {@code __init__} failed.
+     */
+    private static void mark(String variable, String text) {
+        String file = System.getenv(variable);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        try {
+            Path path = Path.of(file);
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            Files.writeString(path, text);
+        } catch (IOException e) {
+            System.err.println("cannot write " + file + ": " + e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.ExecutionEvent;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Topics;
+import dev.runnel.execution.execution.ExecutionDoc;
 import dev.runnel.kit.kafka.ConsumerLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Waiters {
 
     /** The end of one execution, and how many clients wait for it. */
-    private record Waiting(CompletableFuture<Void> end, AtomicInteger clients) {
+    private record Waiting(CompletableFuture<ExecutionDoc> end, AtomicInteger clients) {
     }
 
     private final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
@@ -45,7 +46,7 @@ public class Waiters {
                 "latest", record -> {
                     ExecutionEvent finished = read(record.value());
                     if (finished.type() == ExecutionEvent.Type.finished) {
-                        wake(finished.executionId());
+                        wake(finished.executionId(), null);
                     }
                 });
     }
@@ -56,16 +57,19 @@ public class Waiters {
         }
     }
 
-    /** Wakes the waiters of an execution that ended (from this instance's commit, or another's event). */
-    public void wake(String executionId) {
+    /**
+     * Wakes the waiters of an execution that ended: from this instance's commit with the document it
+     * wrote (the waiters answer with it, no second read), or from another instance's event without.
+     */
+    public void wake(String executionId, ExecutionDoc done) {
         Waiting w = waiting.get(executionId);
         if (w != null) {
-            w.end().complete(null);
+            w.end().complete(done);
         }
     }
 
     /** A handle to register before looking at the execution, so that no end slips between. */
-    public CompletableFuture<Void> register(String executionId) {
+    public CompletableFuture<ExecutionDoc> register(String executionId) {
         return waiting.compute(executionId, (id, w) -> {
             Waiting next = w != null ? w : new Waiting(new CompletableFuture<>(), new AtomicInteger());
             next.clients().incrementAndGet();
@@ -73,14 +77,18 @@ public class Waiters {
         }).end();
     }
 
-    /** Waits for the registered execution to end, at most {@code timeout}. */
-    public void await(String executionId, CompletableFuture<Void> handle, Duration timeout) {
+    /**
+     * Waits for the registered execution to end, at most {@code timeout}: the document that ended it
+     * when this instance committed it, else null (ended elsewhere, or still running).
+     */
+    public ExecutionDoc await(String executionId, CompletableFuture<ExecutionDoc> handle, Duration timeout) {
         try {
-            handle.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return handle.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            // answer with the execution as it is
+            return null; // answer with the execution as it is
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return null;
         } finally {
             // the last client to stop waiting takes the entry away
             waiting.computeIfPresent(executionId, (id, w) -> w.clients().decrementAndGet() == 0 ? null : w);

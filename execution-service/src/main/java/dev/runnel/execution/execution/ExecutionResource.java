@@ -180,10 +180,14 @@ public class ExecutionResource {
         if (seconds < 0 || seconds > config.maxWait().toSeconds()) {
             throw ApiException.invalid("timeout", "must be between 0 and " + config.maxWait().toSeconds() + " seconds");
         }
-        CompletableFuture<Void> handle = waiters.register(id);
-        ExecutionDoc doc = executions.get(id, who);
-        waiters.await(id, handle, doc.isTerminal() ? Duration.ZERO : Duration.ofSeconds(seconds));
-        return doc.isTerminal() ? doc : executions.get(id, who);
+        CompletableFuture<ExecutionDoc> handle = waiters.register(id);
+        ExecutionDoc doc = executions.get(id, who); // also checks that the caller may read it
+        if (doc.isTerminal()) {
+            waiters.await(id, handle, Duration.ZERO);
+            return doc;
+        }
+        ExecutionDoc done = waiters.await(id, handle, Duration.ofSeconds(seconds));
+        return done != null ? done : executions.get(id, who);
     }
 
     private static Instant instant(String field, String value) {

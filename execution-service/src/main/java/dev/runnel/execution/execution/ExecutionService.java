@@ -348,7 +348,7 @@ public class ExecutionService {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    waiters.wake(done.id());
+                    waiters.wake(done.id(), done);
                 }
             }
         });
