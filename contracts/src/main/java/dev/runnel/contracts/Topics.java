@@ -28,4 +28,9 @@ public final class Topics {
     public static String work(String serviceId) {
         return "runnel.work." + serviceId + ".v1";
     }
+
+    /** The consumer group in which a service's replicas share its work topic. */
+    public static String workGroup(String serviceId) {
+        return "runner-" + serviceId;
+    }
 }

@@ -9,6 +9,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "runnel.operator")
 public interface OperatorConfig {
 
+    /** Where replicas run: {@code local} (processes of this machine) or {@code kubernetes} (a Deployment per service). */
+    @WithDefault("local")
+    String driver();
+
     /** The platform's API base (the gateway's /api/v1), for bot credentials and for replicas. */
     String api();
 

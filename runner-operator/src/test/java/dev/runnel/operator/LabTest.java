@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.Json;
-import dev.runnel.operator.reconciler.ReplicaDriver;
+import dev.runnel.operator.local.LocalProcessDriver;
 import dev.runnel.testsupport.Identities;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class LabTest {
 
     @Inject
-    ReplicaDriver driver;
+    LocalProcessDriver driver;
 
     static String resource(String name) throws Exception {
         try (InputStream in = LabTest.class.getResourceAsStream("/lab/" + name)) {
@@ -102,7 +102,7 @@ class LabTest {
         project.as().post("/executions/" + cooperative + "/terminate").then().statusCode(200);
         assertThat(waitFor(project, cooperative).getString("latestStatus.status")).isEqualTo("terminated");
 
-        String replicaBefore = driver.replicas(service).stream().filter(ReplicaDriver.Replica::alive).findFirst()
+        String replicaBefore = driver.replicas(service).stream().filter(LocalProcessDriver.LocalReplica::alive).findFirst()
                 .orElseThrow().id();
         String stubborn = execute(project, service, "stubborn", Map.of());
         awaitInProgress(project, stubborn);
@@ -115,7 +115,7 @@ class LabTest {
                 .anyMatch(r -> r.alive() && r.id().equals(replicaBefore))) {
             OperatorTest.sleep(200);
         }
-        assertThat(driver.replicas(service).stream().filter(ReplicaDriver.Replica::alive).map(ReplicaDriver.Replica::id))
+        assertThat(driver.replicas(service).stream().filter(LocalProcessDriver.LocalReplica::alive).map(LocalProcessDriver.LocalReplica::id))
                 .doesNotContain(replicaBefore);
         OperatorTest.awaitStatus(project, service, "Active");
     }
@@ -126,7 +126,7 @@ class LabTest {
         String rerun = deployLab(project, Map.of("onReset", "rerun"));
         String id = execute(project, rerun, "slow", Map.of("seconds", 3));
         awaitInProgress(project, id);
-        driver.replicas(rerun).stream().filter(ReplicaDriver.Replica::alive).forEach(ReplicaDriver.Replica::kill);
+        driver.replicas(rerun).stream().filter(LocalProcessDriver.LocalReplica::alive).forEach(LocalProcessDriver.LocalReplica::kill);
         JsonPath done = waitFor(project, id);
         assertThat(done.getString("latestStatus.status")).isEqualTo("success");
         assertThat(done.getInt("attempts")).isEqualTo(2);
@@ -134,7 +134,7 @@ class LabTest {
         String failed = deployLab(project, Map.of("onReset", "failed"));
         String lost = execute(project, failed, "slow", Map.of("seconds", 30));
         awaitInProgress(project, lost);
-        driver.replicas(failed).stream().filter(ReplicaDriver.Replica::alive).forEach(ReplicaDriver.Replica::kill);
+        driver.replicas(failed).stream().filter(LocalProcessDriver.LocalReplica::alive).forEach(LocalProcessDriver.LocalReplica::kill);
         JsonPath gone = waitFor(project, lost);
         assertThat(gone.getString("latestStatus.status")).isEqualTo("failed");
         assertThat(gone.getString("latestStatus.message")).contains("was lost");

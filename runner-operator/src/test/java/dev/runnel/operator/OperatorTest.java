@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.Json;
-import dev.runnel.operator.reconciler.ReplicaDriver;
+import dev.runnel.operator.local.LocalProcessDriver;
 import dev.runnel.testsupport.Identities;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class OperatorTest {
 
     @Inject
-    ReplicaDriver driver;
+    LocalProcessDriver driver;
 
     record Project(String id, String token) {
         RequestSpecification as() {
@@ -107,17 +107,17 @@ class OperatorTest {
         project.as().post("/services/" + serviceId + "/stop").then().statusCode(200);
         awaitStatus(project, serviceId, "Inactive");
         long deadline = System.currentTimeMillis() + 30_000;
-        while (driver.replicas(serviceId).stream().anyMatch(ReplicaDriver.Replica::alive)
+        while (driver.replicas(serviceId).stream().anyMatch(LocalProcessDriver.LocalReplica::alive)
                 && System.currentTimeMillis() < deadline) {
             sleep(200);
         }
-        assertThat(driver.replicas(serviceId).stream().filter(ReplicaDriver.Replica::alive)).isEmpty();
+        assertThat(driver.replicas(serviceId).stream().filter(LocalProcessDriver.LocalReplica::alive)).isEmpty();
 
         project.as().post("/services/" + serviceId + "/resume").then().statusCode(200);
         awaitStatus(project, serviceId, "Active");
 
         // a crashed replica is started again
-        List<ReplicaDriver.Replica> before = driver.replicas(serviceId).stream().filter(ReplicaDriver.Replica::alive)
+        List<LocalProcessDriver.LocalReplica> before = driver.replicas(serviceId).stream().filter(LocalProcessDriver.LocalReplica::alive)
                 .toList();
         assertThat(before).hasSize(1);
         before.get(0).kill();

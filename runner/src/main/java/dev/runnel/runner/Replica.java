@@ -108,6 +108,7 @@ public final class Replica {
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
+        RunnerConfig.writeInlineSpec(env);
         Process python = PythonWorker.spawn(env);
         RunnerConfig config;
         PlatformClient platform;
@@ -221,7 +222,7 @@ public final class Replica {
     private int workLoop() {
         int concurrency = config.spec().runtime().concurrency();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", config.kafka(), "group.id", "runner-" + config.spec().serviceId(),
+                "bootstrap.servers", config.kafka(), "group.id", Topics.workGroup(config.spec().serviceId()),
                 "enable.auto.commit", "false", "auto.offset.reset", "earliest",
                 "max.poll.records", String.valueOf(concurrency), "metadata.max.age.ms", "5000",
                 // a replica that dies gives its partitions to the others within seconds

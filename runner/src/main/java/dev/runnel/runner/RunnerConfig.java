@@ -21,6 +21,22 @@ import java.util.UUID;
 record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCredential, Path workDir, Path runtimeDir,
                     String replicaId, String python, Duration botCheckInterval) {
 
+    /**
+     * A pod gets its spec inline ({@code RUNNEL_SPEC_JSON}, from its template, so that each version's
+     * pods carry their own): it is written to {@code RUNNEL_SPEC_FILE}, where the worker and the
+     * runner read it.
+     */
+    static void writeInlineSpec(Map<String, String> env) throws IOException {
+        String inline = env.get("RUNNEL_SPEC_JSON");
+        if (inline != null && !inline.isBlank()) {
+            Path file = Path.of(required(env, "RUNNEL_SPEC_FILE"));
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, inline);
+        }
+    }
+
     static RunnerConfig fromEnvironment(Map<String, String> env) {
         String specFile = required(env, "RUNNEL_SPEC_FILE");
         ServiceSpec spec;

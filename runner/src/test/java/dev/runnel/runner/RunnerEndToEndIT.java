@@ -111,13 +111,19 @@ class RunnerEndToEndIT {
         // what the operator does: the spec from service-specs, a credential of the bot, a replica process
         String spec = TopicReader.await(Topics.SERVICE_SPECS, serviceId, m -> !m.isEmpty(), Duration.ofSeconds(20))
                 .get(0).value();
-        Path specFile = Files.createTempFile("spec-", ".json");
-        Files.writeString(specFile, spec);
         String credential = Identities.call("POST", "/bots/" + deployed.getString("botUserName") + "/credentials",
                 Identities.operatorToken(), null, 201).get("key").asText();
-        Process replica = startReplica(specFile, credential);
+        // as a pod starts it: the spec inline, a state folder that does not exist yet, a ready file
+        Path state = Files.createTempDirectory("replica-").resolve("state");
+        Process replica = startReplica(spec, state, credential);
         try {
             awaitKnown(token, serviceId);
+            long ready = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(state.resolve("ready")) && System.currentTimeMillis() < ready) {
+                Thread.sleep(100);
+            }
+            assertThat(state.resolve("ready")).as("the file a readiness probe looks for").exists();
+            assertThat(state.resolve("spec.json")).hasContent(spec);
             String run = as(token).contentType("application/json")
                     .body(Map.of("functionName", "run", "input", Map.of("item", "item-1")))
                     .post("/executions/" + serviceId + "?wait=true&timeout=60").then().statusCode(201).extract()
@@ -164,17 +170,19 @@ class RunnerEndToEndIT {
         }
     }
 
-    private static Process startReplica(Path specFile, String credential) throws Exception {
+    private static Process startReplica(String spec, Path state, String credential) throws Exception {
         Path jar = Path.of("target/runnel-runner.jar").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java", "-jar", jar.toString()).inheritIO();
         builder.environment().putAll(Map.of(
-                "RUNNEL_SPEC_FILE", specFile.toString(),
+                "RUNNEL_SPEC_JSON", spec,
+                "RUNNEL_SPEC_FILE", state.resolve("spec.json").toString(),
+                "RUNNEL_READY_FILE", state.resolve("ready").toString(),
                 "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
                 "RUNNEL_API", api,
                 "RUNNEL_BOT_CREDENTIAL", credential,
                 "RUNNEL_RUNTIME_DIR", root().resolve("sdk/python").toString(),
-                "RUNNEL_WORK_DIR", Files.createTempDirectory("replica-").toString()));
+                "RUNNEL_WORK_DIR", state.resolve("work").toString()));
         return builder.start();
     }
 

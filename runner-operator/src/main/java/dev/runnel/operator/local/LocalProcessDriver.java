@@ -1,48 +1,77 @@
 package dev.runnel.operator.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.operator.OperatorConfig;
+import dev.runnel.operator.reconciler.Heartbeats;
 import dev.runnel.operator.reconciler.ReplicaDriver;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Typed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Replicas as local processes of the runner's jar, each with its own work folder and log. */
+/**
+ * Replicas as local processes of the runner's jar, each with its own work folder and log. A replica
+ * that exits while wanted is started again with backoff; its exit code says why (ADR 0006): 3 is a
+ * failed {@code __init__} (its last words are the error), 4 a refused bot, three exits within two
+ * minutes a crash loop.
+ */
 @ApplicationScoped
+@Typed(LocalProcessDriver.class) // the ReplicaDriver bean is the one Drivers picks
 public class LocalProcessDriver implements ReplicaDriver {
 
     private static final Logger LOG = Logger.getLogger(LocalProcessDriver.class);
+    private static final int CRASH_LOOP = 3;
+    private static final Duration CRASH_WINDOW = Duration.ofMinutes(2);
 
     private final OperatorConfig config;
     private final String kafka;
+    private final Heartbeats heartbeats;
     private final RunnerArchive archive;
-    private final Map<String, List<LocalReplica>> byService = new ConcurrentHashMap<>();
+    private final Map<String, Service> services = new ConcurrentHashMap<>();
 
-    public LocalProcessDriver(OperatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String kafka) {
+    /** The replicas of one service and what the driver remembers of its crashes. */
+    private static final class Service {
+        final List<LocalReplica> replicas = new CopyOnWriteArrayList<>();
+        final Deque<Instant> crashes = new ArrayDeque<>();
+        Instant nextStart = Instant.EPOCH;
+        ServiceStatus.Error error;
+    }
+
+    public LocalProcessDriver(OperatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String kafka,
+                              Heartbeats heartbeats) {
         this.config = config;
         this.kafka = kafka;
+        this.heartbeats = heartbeats;
         this.archive = new RunnerArchive(RunnerArchive.javaOf(System.getProperty("java.home")),
                 Path.of(config.runnerJar()).toAbsolutePath(), Path.of(config.home()).toAbsolutePath());
     }
 
     /** One runner process. */
-    static final class LocalReplica implements Replica {
+    public static final class LocalReplica {
         private final String id;
         private final int version;
         private final Process process;
         private final Path log;
+        private volatile boolean stopping;
 
         LocalReplica(String id, int version, Process process, Path log) {
             this.id = id;
@@ -51,28 +80,24 @@ public class LocalProcessDriver implements ReplicaDriver {
             this.log = log;
         }
 
-        @Override
         public String id() {
             return id;
         }
 
-        @Override
         public int version() {
             return version;
         }
 
-        @Override
         public boolean alive() {
             return process.isAlive();
         }
 
-        @Override
-        public Integer exitCode() {
+        Integer exitCode() {
             return process.isAlive() ? null : process.exitValue();
         }
 
-        @Override
-        public String lastWords() {
+        /** Why it ended, as it said: an init failure's error JSON, or its log's last line. */
+        String lastWords() {
             try {
                 List<String> lines = Files.readAllLines(log);
                 for (int i = lines.size() - 1; i >= 0; i--) {
@@ -86,30 +111,117 @@ public class LocalProcessDriver implements ReplicaDriver {
             }
         }
 
-        @Override
-        public void stop() {
+        /** Asks it to stop, letting calls in flight finish within the service's drainTime. */
+        void stop() {
+            stopping = true;
             process.destroy();
         }
 
-        @Override
+        /** Stops it at once (tests use it as a crash). */
         public void kill() {
             process.destroyForcibly();
-        }
-
-        long pid() {
-            return process.pid();
         }
     }
 
     @Override
-    public Replica start(ServiceSpec spec, String replicaId, String botCredential) {
+    public void apply(ServiceSpec spec, int want, String botCredential) {
+        Service service = services.computeIfAbsent(spec.serviceId(), id -> new Service());
+        Instant now = Instant.now();
+        for (LocalReplica replica : service.replicas) {
+            if (!replica.alive()) {
+                ended(spec, want, service, replica, now);
+                service.replicas.remove(replica);
+            } else if (replica.version() != spec.version()) {
+                LOG.infof("replica %s of %s: stopping (its version %d is not the current one)", replica.id(),
+                        spec.name(), replica.version());
+                replica.stop();
+            }
+        }
+        List<LocalReplica> current = service.replicas.stream()
+                .filter(r -> r.alive() && r.version() == spec.version()).toList();
+        if (current.size() > want) {
+            // the newest go first: the oldest have warmed up
+            current.subList(want, current.size()).forEach(LocalReplica::stop);
+        } else if (current.size() < want && !now.isBefore(service.nextStart)) {
+            try {
+                service.replicas.add(start(spec, spec.serviceId() + "-" + UUID.randomUUID().toString().substring(0, 8),
+                        botCredential));
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot start a replica of %s: %s", spec.name(), e.getMessage());
+                service.nextStart = now.plusSeconds(5);
+            }
+        }
+    }
+
+    private void ended(ServiceSpec spec, int want, Service service, LocalReplica replica, Instant now) {
+        if (replica.stopping || want == 0 || replica.version() != spec.version()) {
+            return; // stopped on purpose: not a crash
+        }
+        Integer code = replica.exitCode();
+        String words = replica.lastWords();
+        service.crashes.addLast(now);
+        while (!service.crashes.isEmpty() && service.crashes.peekFirst().isBefore(now.minus(CRASH_WINDOW))) {
+            service.crashes.removeFirst();
+        }
+        long backoff = Math.min(60, 1L << Math.min(service.crashes.size(), 6));
+        service.nextStart = now.plusSeconds(backoff);
+        if (Objects.equals(code, 3)) {
+            JsonNode error = parse(words);
+            service.error = new ServiceStatus.Error("InitFailed", error.path("type").asText("Error") + ": "
+                    + error.path("message").asText(words), error.path("traceback").asText(null));
+        } else if (Objects.equals(code, 4)) {
+            service.error = new ServiceStatus.Error("BotRefused", String.valueOf(words), null);
+        } else if (service.crashes.size() >= CRASH_LOOP) {
+            service.error = new ServiceStatus.Error("CrashLoop", "replicas keep exiting (last exit code " + code + "): "
+                    + words, null);
+        }
+        LOG.infof("replica %s of %s exited with %s; next start in %ds", replica.id(), spec.name(), code, backoff);
+    }
+
+    @Override
+    public Observed observe(ServiceSpec spec) {
+        Service service = services.get(spec.serviceId());
+        if (service == null) {
+            return new Observed(0, null);
+        }
+        int ready = (int) service.replicas.stream().filter(r -> r.alive() && r.version() == spec.version())
+                .filter(r -> heartbeats.ready(r.id(), config.readyWithin())).count();
+        if (ready > 0) {
+            service.error = null;
+            service.crashes.clear();
+        }
+        return new Observed(ready, service.error);
+    }
+
+    @Override
+    public boolean remove(String serviceId) {
+        Service service = services.get(serviceId);
+        if (service == null) {
+            return true;
+        }
+        service.replicas.removeIf(r -> !r.alive());
+        service.replicas.forEach(LocalReplica::stop);
+        if (service.replicas.isEmpty()) {
+            services.remove(serviceId);
+            return true;
+        }
+        return false;
+    }
+
+    /** The replicas of a service that have not been reaped yet, alive or ended. */
+    public List<LocalReplica> replicas(String serviceId) {
+        Service service = services.get(serviceId);
+        return service == null ? List.of() : new ArrayList<>(service.replicas);
+    }
+
+    private LocalReplica start(ServiceSpec spec, String replicaId, String botCredential) {
         try {
             Path dir = Path.of(config.home()).toAbsolutePath().resolve("replicas").resolve(spec.serviceId());
             Files.createDirectories(dir);
             Path specFile = dir.resolve("spec-v" + spec.version() + ".json");
             Files.writeString(specFile, Json.mapper().writeValueAsString(spec));
             Path log = dir.resolve(replicaId + ".log");
-            Map<String, String> env = new java.util.HashMap<>(Map.of(
+            Map<String, String> env = new HashMap<>(Map.of(
                     "RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds())));
             env.putAll(Map.of(
                     "RUNNEL_SPEC_FILE", specFile.toString(),
@@ -123,27 +235,25 @@ public class LocalProcessDriver implements ReplicaDriver {
             ProcessBuilder builder = new ProcessBuilder(archive.command(env))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
-            LocalReplica replica = new LocalReplica(replicaId, spec.version(), builder.start(), log);
-            byService.computeIfAbsent(spec.serviceId(), id -> new CopyOnWriteArrayList<>()).add(replica);
+            Process process = builder.start();
             LOG.infof("replica %s of %s (v%d) started, pid %d, log %s", replicaId, spec.name(), spec.version(),
-                    replica.pid(), log);
-            return replica;
+                    process.pid(), log);
+            return new LocalReplica(replicaId, spec.version(), process, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     @Override
-    public List<Replica> replicas(String serviceId) {
-        return new ArrayList<>(byService.getOrDefault(serviceId, List.of()));
+    public void close() {
+        services.values().forEach(s -> s.replicas.forEach(LocalReplica::stop));
     }
 
-    @Override
-    public void forget(Replica replica) {
-        byService.values().forEach(list -> list.remove(replica));
-    }
-
-    void stopAll(@Observes ShutdownEvent event) {
-        byService.values().forEach(list -> list.forEach(Replica::stop));
+    private static JsonNode parse(String text) {
+        try {
+            return Json.mapper().readTree(text == null ? "{}" : text);
+        } catch (Exception e) {
+            return Json.mapper().createObjectNode().put("message", text);
+        }
     }
 }

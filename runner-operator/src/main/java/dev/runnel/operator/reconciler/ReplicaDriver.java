@@ -1,37 +1,35 @@
 package dev.runnel.operator.reconciler;
 
 import dev.runnel.contracts.ServiceSpec;
-import java.util.List;
+import dev.runnel.contracts.ServiceStatus;
 
-/** Runs replicas somewhere: local processes now, Kubernetes pods later. */
+/**
+ * Runs the replicas of services somewhere: local processes ({@code local}) or a Deployment per service
+ * in Kubernetes ({@code kubernetes}). The {@link Reconciler} decides how many replicas a service
+ * should have and calls {@link #apply} every round, so a driver must make it cheap when nothing
+ * changed; what the driver observes comes back through {@link #observe}.
+ */
 public interface ReplicaDriver {
 
-    /** A replica this driver runs, as far as the reconciler needs to know. */
-    interface Replica {
-        String id();
-
-        int version();
-
-        /** Whether it still runs. */
-        boolean alive();
-
-        /** The exit code once it ended. */
-        Integer exitCode();
-
-        /** Why it ended, as it said (an init failure's error JSON, a refusal), or null. */
-        String lastWords();
-
-        /** Asks it to stop, letting calls in flight finish within the service's drainTime. */
-        void stop();
-
-        /** Stops it at once (tests use it as a crash). */
-        void kill();
+    /** What runs of a service now: replicas of its current version that are ready, and why it cannot run. */
+    record Observed(int ready, ServiceStatus.Error error) {
     }
 
-    Replica start(ServiceSpec spec, String replicaId, String botCredential);
+    /**
+     * Brings the service to {@code replicas} replicas of {@code spec}'s version: replicas of older
+     * versions are replaced, letting calls in flight finish within the service's drainTime.
+     *
+     * @param botCredential the credential replicas run with (the service's bot); null when
+     *                      {@code replicas} is 0
+     */
+    void apply(ServiceSpec spec, int replicas, String botCredential);
 
-    /** The replicas of a service it knows about, alive or ended but not yet forgotten. */
-    List<Replica> replicas(String serviceId);
+    /** Removes all that runs a deleted service; true once nothing of it is left. */
+    boolean remove(String serviceId);
 
-    void forget(Replica replica);
+    Observed observe(ServiceSpec spec);
+
+    /** Stops what the driver runs itself (local processes) when the operator stops; replicas in a cluster stay. */
+    default void close() {
+    }
 }

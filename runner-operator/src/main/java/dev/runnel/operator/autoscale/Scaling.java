@@ -1,0 +1,109 @@
+package dev.runnel.operator.autoscale;
+
+import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.operator.OperatorConfig;
+import dev.runnel.operator.reconciler.Heartbeats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * How many replicas each service should have now: none while it is stopped, {@code replicas} without
+ * an autoscaler, else what its {@link Autoscaler} decides from the backlog on its work topic and the
+ * calls its replicas report in flight. Every change is logged with its inputs, and the inputs and
+ * decisions are metrics ({@code runnel_autoscaler_*}, tagged by service).
+ */
+@ApplicationScoped
+public class Scaling {
+
+    private static final Logger LOG = Logger.getLogger(Scaling.class);
+
+    private final WorkBacklog backlog;
+    private final Heartbeats heartbeats;
+    private final OperatorConfig config;
+    private final MeterRegistry metrics;
+    private final Map<String, Scaled> byService = new ConcurrentHashMap<>();
+
+    /** A service's autoscaler and the values its gauges read. */
+    private static final class Scaled {
+        final Autoscaler autoscaler = new Autoscaler();
+        final AtomicLong queued = new AtomicLong();
+        final AtomicLong inFlight = new AtomicLong();
+        final AtomicLong desired = new AtomicLong();
+    }
+
+    public Scaling(WorkBacklog backlog, Heartbeats heartbeats, OperatorConfig config, MeterRegistry metrics) {
+        this.backlog = backlog;
+        this.heartbeats = heartbeats;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** The replicas {@code spec} asks for now; the last decision when its load cannot be read. */
+    public int replicas(ServiceSpec spec) {
+        if (spec == null || !spec.active()) {
+            forget(spec == null ? null : spec.serviceId());
+            return 0;
+        }
+        if (spec.runtime().autoscaler() == null) {
+            forget(spec.serviceId());
+            return spec.runtime().replicas();
+        }
+        Scaled scaled = byService.computeIfAbsent(spec.serviceId(), this::register);
+        Autoscaler.Load load;
+        try {
+            load = new Autoscaler.Load(backlog.queued(spec.serviceId()),
+                    heartbeats.inFlight(spec.serviceId(), config.readyWithin()));
+        } catch (Exception e) {
+            LOG.warnf("autoscaler of %s: cannot read its load (%s); keeping %d replicas", spec.name(), e.getMessage(),
+                    scaled.desired.get());
+            return (int) scaled.desired.get();
+        }
+        Autoscaler.Decision decision = scaled.autoscaler.decide(spec.runtime().autoscaler(), load, Instant.now());
+        scaled.queued.set(load.queued());
+        scaled.inFlight.set(load.inFlight());
+        scaled.desired.set(decision.replicas());
+        if (decision.changed()) {
+            metrics.counter("runnel_autoscaler_decisions", Tags.of("service", spec.serviceId())).increment();
+            LOG.infof("autoscaler of %s: %d replicas (%s; queued %d, in flight %d, needed %d, min %s, max %s,"
+                    + " queueLength %s, cooldown %ss)", spec.name(), decision.replicas(), decision.why(), load.queued(),
+                    load.inFlight(), decision.needed(), spec.runtime().autoscaler().minReplicas(),
+                    spec.runtime().autoscaler().maxReplicas(), spec.runtime().autoscaler().queueLength(),
+                    spec.runtime().autoscaler().cooldownSeconds());
+        }
+        return decision.replicas();
+    }
+
+    private Scaled register(String serviceId) {
+        Scaled scaled = new Scaled();
+        Tags tags = Tags.of("service", serviceId);
+        metrics.gauge("runnel_autoscaler_queued", tags, scaled.queued);
+        metrics.gauge("runnel_autoscaler_in_flight", tags, scaled.inFlight);
+        metrics.gauge("runnel_autoscaler_desired_replicas", tags, scaled.desired);
+        return scaled;
+    }
+
+    private void forget(String serviceId) {
+        if (serviceId == null || byService.remove(serviceId) == null) {
+            return;
+        }
+        Tags tags = Tags.of("service", serviceId);
+        for (String name : new String[]{"runnel_autoscaler_queued", "runnel_autoscaler_in_flight",
+                "runnel_autoscaler_desired_replicas"}) {
+            var gauge = metrics.find(name).tags(tags).gauge();
+            if (gauge != null) {
+                metrics.remove(gauge);
+            }
+        }
+        Counter counter = metrics.find("runnel_autoscaler_decisions").tags(tags).counter();
+        if (counter != null) {
+            metrics.remove(counter);
+        }
+    }
+}
