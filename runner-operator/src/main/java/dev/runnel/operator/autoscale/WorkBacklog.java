@@ -2,9 +2,8 @@ package dev.runnel.operator.autoscale;
 
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.KafkaTopics;
-import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,9 @@ public class WorkBacklog {
         return admin;
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** After the shutdown events, so that the reconciler's last round still has it. */
+    @PreDestroy
+    void stop() {
         if (admin != null) {
             admin.close();
         }

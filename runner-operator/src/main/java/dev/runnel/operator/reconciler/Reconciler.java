@@ -89,8 +89,10 @@ public class Reconciler {
         LOG.infof("reconciling with the %s driver", config.driver());
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
+        loop.interrupt();
+        loop.join(5000);
         specLoop.close();
         driver.close();
         producer.close(Duration.ofSeconds(2));

@@ -1,0 +1,208 @@
+package dev.runnel.operator.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/helm/runnel, linted and rendered by Helm's own code (offline), every manifest read as a typed
+ * Fabric8 object and applied to the mock API server in CRUD mode.
+ */
+@EnableKubernetesMockClient(crud = true)
+class HelmChartTest {
+
+    static KubernetesClient client;
+
+    static final String[] SERVICES = {"gateway", "registry", "bot", "execution", "trigger", "operator"};
+
+    static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.isDirectory(dir.resolve("deploy/helm/runnel"))) {
+            dir = dir.getParent();
+        }
+        return dir;
+    }
+
+    static Helm chart() {
+        return new Helm(root().resolve("deploy/helm/runnel"));
+    }
+
+    static List<HasMetadata> render(String valuesFile, Map<String, Object> set) {
+        var template = chart().template().withName("runnel").withNamespace("faas");
+        if (valuesFile != null) {
+            template.withValuesFile(Path.of("src/test/resources/helm").resolve(valuesFile).toAbsolutePath());
+        }
+        set.forEach(template::set);
+        String yaml = template.call();
+        return client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    }
+
+    static <T extends HasMetadata> T one(List<HasMetadata> items, Class<T> type, String name) {
+        return items.stream().filter(type::isInstance).map(type::cast).filter(i -> i.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+    }
+
+    static Map<String, EnvVar> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    @Test
+    void theChartLintsStrictly() {
+        LintResult lint = chart().lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderEveryServiceAsTypedObjectsThatApply() {
+        List<HasMetadata> items = render(null, Map.of());
+        assertThat(items).noneMatch(GenericKubernetesResource.class::isInstance);
+        assertThat(items).as("no credential is rendered: Secrets are the user's").noneMatch(Secret.class::isInstance);
+        for (String service : SERVICES) {
+            Deployment deployment = one(items, Deployment.class, "runnel-" + service);
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(container.getImage()).startsWith("runnel/").endsWith(":0.1.0");
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+            assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(container.getEnvFrom()).singleElement()
+                    .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("runnel-config"));
+            assertThat(one(items, Service.class, "runnel-" + service).getSpec().getPorts().get(0).getPort())
+                    .isEqualTo(container.getPorts().get(0).getContainerPort());
+        }
+        ConfigMap config = one(items, ConfigMap.class, "runnel-config");
+        assertThat(config.getData()).containsEntry("RUNNEL_KAFKA", "kafka:9092")
+                .containsEntry("RUNNEL_JWKS_URL", "http://runnel-bot:8082/api/v1/.well-known/jwks.json")
+                .containsEntry("RUNNEL_API", "http://runnel-gateway:8080/api/v1");
+        Map<String, EnvVar> bot = env(one(items, Deployment.class, "runnel-bot").getSpec().getTemplate().getSpec()
+                .getContainers().get(0));
+        assertThat(bot.get("RUNNEL_BOT_ADMIN_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-auth");
+        assertThat(bot.get("RUNNEL_BOT_SIGNING_KEY").getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+        assertThat(bot.get("RUNNEL_DB_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-postgresql");
+
+        Deployment operator = one(items, Deployment.class, "runnel-operator");
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("runnel-operator");
+        Map<String, EnvVar> operatorEnv = env(operator.getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(operatorEnv.get("RUNNEL_OPERATOR_DRIVER").getValue()).isEqualTo("kubernetes");
+        assertThat(operatorEnv.get("RUNNEL_OPERATOR_KUBERNETES_RUNNER_IMAGE").getValue()).isEqualTo("runnel/runner:0.1.0");
+        assertThat(operatorEnv.get("RUNNEL_OPERATOR_KUBERNETES_GPU_TOLERATIONS").getValue())
+                .isEqualTo("nvidia.com/gpu:NoSchedule");
+        assertThat(ReplicaDeployment.tolerations(operatorEnv.get("RUNNEL_OPERATOR_KUBERNETES_GPU_TOLERATIONS").getValue()))
+                .singleElement().satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+
+        // least privilege: what the driver uses, in its namespace, and no list or watch of Secrets
+        Role role = one(items, Role.class, "runnel-operator");
+        assertThat(role.getRules()).allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).doesNotContain("*");
+            assertThat(rule.getResources()).doesNotContain("*");
+        });
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("secrets")).singleElement()
+                .satisfies(r -> assertThat(r.getVerbs()).doesNotContain("list", "watch"));
+        assertThat(one(items, ServiceAccount.class, "runnel-runner").getAutomountServiceAccountToken()).isFalse();
+        assertThat(items).noneMatch(Ingress.class::isInstance);
+
+        for (HasMetadata item : items) {
+            client.resource(item).inNamespace("faas").create();
+        }
+        assertThat(client.apps().deployments().inNamespace("faas").list().getItems()).hasSize(SERVICES.length);
+    }
+
+    @Test
+    void everyOptionRenders() {
+        List<HasMetadata> items = render("every-option.yaml", Map.of());
+        Deployment gateway = one(items, Deployment.class, "runnel-gateway");
+        assertThat(gateway.getSpec().getReplicas()).isEqualTo(3);
+        Container container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("registry.internal/acme/runnel/gateway:1.2.3");
+        assertThat(container.getImagePullPolicy()).isEqualTo("Always");
+        assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(9080);
+        assertThat(gateway.getSpec().getTemplate().getSpec().getImagePullSecrets()).singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo("acme-pull"));
+        assertThat(one(items, Service.class, "runnel-gateway").getSpec().getType()).isEqualTo("LoadBalancer");
+        Ingress ingress = one(items, Ingress.class, "runnel-gateway");
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("faas.acme.dev");
+        assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("faas-tls");
+        assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService().getPort()
+                .getNumber()).isEqualTo(9080);
+        assertThat(one(items, ConfigMap.class, "runnel-config").getData())
+                .containsEntry("RUNNEL_KAFKA", "kafka-0.kafka:9093,kafka-1.kafka:9093")
+                .containsEntry("RUNNEL_DB_URL", "jdbc:postgresql://pg.acme:5432/faas")
+                .containsEntry("RUNNEL_REGISTRY_URL", "http://runnel-registry:9081");
+        Map<String, EnvVar> operator = env(one(items, Deployment.class, "runnel-operator").getSpec().getTemplate()
+                .getSpec().getContainers().get(0));
+        assertThat(operator.get("RUNNEL_OPERATOR_KUBERNETES_RUNNER_IMAGE").getValue()).isEqualTo("acme/runner-with-torch:2");
+        assertThat(operator.get("RUNNEL_OPERATOR_KUBERNETES_SERVICE_ACCOUNT").getValue()).isEqualTo("acme-replicas");
+        assertThat(ReplicaDeployment.selector(operator.get("RUNNEL_OPERATOR_KUBERNETES_GPU_NODE_SELECTOR").getValue()))
+                .containsExactly(Map.entry("accelerator", "a100"));
+        assertThat(ReplicaDeployment.tolerations(operator.get("RUNNEL_OPERATOR_KUBERNETES_GPU_TOLERATIONS").getValue()))
+                .satisfiesExactly(t -> {
+                    assertThat(t.getKey()).isEqualTo("gpu");
+                    assertThat(t.getValue()).isEqualTo("yes");
+                    assertThat(t.getOperator()).isEqualTo("Equal");
+                    assertThat(t.getEffect()).isEqualTo("NoSchedule");
+                }, t -> {
+                    assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+                    assertThat(t.getOperator()).isEqualTo("Exists");
+                    assertThat(t.getEffect()).isEqualTo("NoExecute");
+                });
+        assertThat(operator.get("RUNNEL_OPERATOR_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-auth");
+        assertThat(operator.get("RUNNEL_OPERATOR_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("operator");
+        assertThat(one(items, Deployment.class, "runnel-execution").getSpec().getReplicas()).isEqualTo(4);
+        for (HasMetadata item : items) {
+            client.resource(item).inNamespace("faas-all").create();
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedByTheSchema() {
+        assertThatThrownBy(() -> render(null, Map.of("execution.replicas", -1))).hasMessageContaining("replicas");
+        assertThatThrownBy(() -> render(null, Map.of("image.pullPolicy", "Sometimes"))).hasMessageContaining("pullPolicy");
+        assertThatThrownBy(() -> render(null, Map.of("postgresql.url", "mysql://db"))).hasMessageContaining("url");
+        assertThatThrownBy(() -> render(null, Map.of("auth.existingSecret", ""))).hasMessageContaining("existingSecret");
+        assertThatThrownBy(() -> render(null, Map.of("gateway.replicaz", 2))).hasMessageContaining("replicaz");
+    }
+
+    @Test
+    void theChartsCrdIsTheOneGeneratedFromTheJavaClassesAndApplies() throws Exception {
+        Path inChart = root().resolve("deploy/helm/runnel/crds/runnelservices.runnel.dev-v1.yml");
+        try (InputStream generated = getClass().getResourceAsStream("/META-INF/fabric8/runnelservices.runnel.dev-v1.yml")) {
+            assertThat(Files.readString(inChart)).as("copy target/classes/META-INF/fabric8/runnelservices.runnel.dev-v1.yml"
+                    + " to the chart's crds/ after changing RunnelService").isEqualTo(new String(generated.readAllBytes(),
+                    StandardCharsets.UTF_8));
+        }
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+                .load(inChart.toFile()).item();
+        assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
+        assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns()).extracting("name")
+                .contains("Service", "Version", "Phase", "Ready", "Reason");
+        client.resource(crd).create();
+        assertThat(client.apiextensions().v1().customResourceDefinitions().withName("runnelservices.runnel.dev").get())
+                .isNotNull();
+    }
+}
