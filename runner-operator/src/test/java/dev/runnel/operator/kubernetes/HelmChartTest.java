@@ -189,6 +189,31 @@ class HelmChartTest {
     }
 
     @Test
+    void everyImageTheChartRunsIsBuiltFromTheMavenBuild() throws Exception {
+        Path docker = root().resolve("deploy/docker");
+        String script = Files.readString(docker.resolve("build-images.sh"));
+        java.util.regex.Matcher loop = java.util.regex.Pattern.compile("for module in ([^;]+);").matcher(script);
+        assertThat(loop.find()).isTrue();
+        List<String> modules = List.of(loop.group(1).trim().split("\\s+"));
+        List<HasMetadata> items = render(null, Map.of());
+        List<String> images = items.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).toList();
+        for (String image : images) {
+            String module = image.substring("runnel/".length(), image.indexOf(':'));
+            assertThat(modules).as(image + " is built by build-images.sh").contains(module);
+            assertThat(Files.readString(root().resolve(module).resolve("pom.xml")))
+                    .as(module + " is a Quarkus application (target/quarkus-app)").contains("quarkus-maven-plugin");
+        }
+        assertThat(script).contains("Dockerfile.runner").contains("runnel/runner:");
+        // what the runner image copies exists once the runner module is built
+        for (String line : Files.readAllLines(docker.resolve("Dockerfile.runner"))) {
+            if (line.startsWith("COPY ")) {
+                assertThat(root().resolve(line.split("\\s+")[1])).exists();
+            }
+        }
+    }
+
+    @Test
     void theChartsCrdIsTheOneGeneratedFromTheJavaClassesAndApplies() throws Exception {
         Path inChart = root().resolve("deploy/helm/runnel/crds/runnelservices.runnel.dev-v1.yml");
         try (InputStream generated = getClass().getResourceAsStream("/META-INF/fabric8/runnelservices.runnel.dev-v1.yml")) {
