@@ -18,6 +18,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,40 +44,55 @@ import org.jboss.logging.Logger;
 public class KubernetesDriver implements ReplicaDriver {
 
     private static final Logger LOG = Logger.getLogger(KubernetesDriver.class);
+    /** Reconciles in parallel: the API server's round trips, not this process, bound a reconcile. */
+    private static final int WORKERS = 4;
 
     private final KubernetesClient client;
     private final ReplicaDeployment.Settings settings;
     private final String namespace;
     private final Map<String, String> credentials = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    /** Work queues of the controller's workers; a service always goes to the same one, so one reconciles it at a time. */
+    private final List<LinkedBlockingQueue<String>> queues = new ArrayList<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final AtomicLong writes = new AtomicLong();
     private SharedIndexInformer<RunnelService> services;
     private SharedIndexInformer<Deployment> deployments;
     private SharedIndexInformer<Pod> pods;
-    private Thread controller;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
+    @Inject
     public KubernetesDriver(KubernetesClient client, KubernetesConfig kubernetes, OperatorConfig config,
                             @ConfigProperty(name = "kafka.bootstrap.servers") String kafka) {
+        this(client, kubernetes.namespace().orElse(Objects.requireNonNullElse(client.getNamespace(), "default")),
+                new ReplicaDeployment.Settings(kubernetes.kafka().orElse(kafka), config.api(),
+                        kubernetes.runnerImage(), kubernetes.imagePullPolicy(), kubernetes.serviceAccount().orElse(null),
+                        ReplicaDeployment.selector(kubernetes.gpuNodeSelector()),
+                        ReplicaDeployment.tolerations(kubernetes.gpuTolerations()), config.botCheckInterval().toSeconds()));
+    }
+
+    /** Outside CDI (the reconcile benchmark); call {@link #start()} before using it. */
+    public KubernetesDriver(KubernetesClient client, String namespace, ReplicaDeployment.Settings settings) {
         this.client = client;
-        this.namespace = kubernetes.namespace().orElse(Objects.requireNonNullElse(client.getNamespace(), "default"));
-        this.settings = new ReplicaDeployment.Settings(kubernetes.kafka().orElse(kafka), config.api(),
-                kubernetes.runnerImage(), kubernetes.imagePullPolicy(), kubernetes.serviceAccount().orElse(null),
-                ReplicaDeployment.selector(kubernetes.gpuNodeSelector()),
-                ReplicaDeployment.tolerations(kubernetes.gpuTolerations()), config.botCheckInterval().toSeconds());
+        this.namespace = namespace;
+        this.settings = settings;
     }
 
     @PostConstruct
-    void start() {
+    public void start() {
         String managed = ReplicaDeployment.MANAGED_BY;
         services = client.resources(RunnelService.class).inNamespace(namespace).inform(wake(), 0);
         deployments = client.apps().deployments().inNamespace(namespace).withLabel(managed, ReplicaDeployment.OPERATOR)
                 .inform(wake(), 0);
         pods = client.pods().inNamespace(namespace).withLabel(managed, ReplicaDeployment.OPERATOR).inform(wake(), 0);
-        controller = new Thread(this::control, "kubernetes-controller");
-        controller.setDaemon(true);
-        controller.start();
+        for (int i = 0; i < WORKERS; i++) {
+            LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            Thread worker = new Thread(() -> control(queue), "kubernetes-controller-" + i);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
         LOG.infof("Kubernetes driver in namespace %s, runner image %s", namespace, settings.defaultImage());
     }
 
@@ -103,11 +122,11 @@ public class KubernetesDriver implements ReplicaDriver {
                 : object.getMetadata().getLabels().get(ReplicaDeployment.SERVICE_LABEL) == null ? null
                 : RunnelService.nameOf(object.getMetadata().getLabels().get(ReplicaDeployment.SERVICE_LABEL));
         if (name != null && queued.add(name)) {
-            queue.add(name);
+            queues.get(Math.floorMod(name.hashCode(), queues.size())).add(name);
         }
     }
 
-    private void control() {
+    private void control(LinkedBlockingQueue<String> queue) {
         while (running) {
             String name;
             try {
@@ -119,9 +138,11 @@ public class KubernetesDriver implements ReplicaDriver {
             try {
                 reconcile(name);
             } catch (KubernetesClientException e) {
-                LOG.warnf("reconcile of %s failed (%s); trying again", name, e.getMessage());
+                if (e.getCode() != 409) {
+                    LOG.warnf("reconcile of %s failed (%s); trying again", name, e.getMessage());
+                }
                 if (e.getCode() != 404 && queued.add(name)) {
-                    sleepQuietly(200);
+                    sleepQuietly(e.getCode() == 409 ? 20 : 200); // a conflict: the informer brings the newer version
                     queue.add(name);
                 }
             } catch (RuntimeException e) {
@@ -152,10 +173,10 @@ public class KubernetesDriver implements ReplicaDriver {
                 .toList();
         RunnelServiceStatus status = ReplicaDeployment.status(service, mine);
         if (!ReplicaDeployment.sameStatus(service.getStatus(), status)) {
-            RunnelService copy = client.resources(RunnelService.class).inNamespace(namespace).withName(name).get();
-            if (copy == null) {
-                return;
-            }
+            // the cached resource's version: a newer one in the cluster makes this a conflict, retried
+            RunnelService copy = new RunnelService();
+            copy.setMetadata(service.getMetadata());
+            copy.setSpec(service.getSpec());
             copy.setStatus(status);
             write(() -> client.resource(copy).inNamespace(namespace).updateStatus());
         }
@@ -186,22 +207,28 @@ public class KubernetesDriver implements ReplicaDriver {
         }
     }
 
+    /** The bot's credential in the service's Secret: created, or replaced when it holds another one. */
     private void writeSecret(RunnelService owner, String secretName, String credential) {
-        Secret current = client.secrets().inNamespace(namespace).withName(secretName).get();
-        if (current != null && current.getStringData() == null && current.getData() != null && credential.equals(
-                new String(java.util.Base64.getDecoder().decode(current.getData().getOrDefault("credential", "")),
-                        java.nio.charset.StandardCharsets.UTF_8))) {
-            return;
-        }
+        String encoded = Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8));
         Secret secret = new SecretBuilder().withNewMetadata().withName(secretName).withNamespace(namespace)
                 .withLabels(ReplicaDeployment.labels(owner.getSpec().serviceId))
                 .withOwnerReferences(ReplicaDeployment.ownedBy(owner)).endMetadata()
-                .withType("Opaque").withData(Map.of("credential", java.util.Base64.getEncoder().encodeToString(
-                        credential.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build();
-        write(() -> client.resource(secret).inNamespace(namespace).createOr(existing -> existing.update()));
+                .withType("Opaque").withData(Map.of("credential", encoded)).build();
+        try {
+            write(() -> client.resource(secret).inNamespace(namespace).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            Secret current = client.secrets().inNamespace(namespace).withName(secretName).get();
+            if (current == null || current.getData() == null || !encoded.equals(current.getData().get("credential"))) {
+                write(() -> client.resource(secret).inNamespace(namespace).update());
+            }
+        }
     }
 
-    static RunnelServiceSpec specOf(ServiceSpec spec, int replicas, String botSecret) {
+    /** The RunnelService spec of a service spec, with the replicas wanted now. */
+    public static RunnelServiceSpec specOf(ServiceSpec spec, int replicas, String botSecret) {
         RunnelServiceSpec out = new RunnelServiceSpec();
         out.serviceId = spec.serviceId();
         out.projectId = spec.projectId();
@@ -269,9 +296,7 @@ public class KubernetesDriver implements ReplicaDriver {
     @Override
     public void close() {
         running = false;
-        if (controller != null) {
-            controller.interrupt();
-        }
+        workers.forEach(Thread::interrupt);
         for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[]{services, deployments, pods}) {
             if (informer != null) {
                 informer.close();
