@@ -90,14 +90,13 @@ public final class Replica {
     private volatile boolean stopping;
     private PythonWorker worker;
 
-    Replica(RunnerConfig config, Process python, PlatformClient platform, CompletableFuture<String> firstToken) {
+    Replica(RunnerConfig config, Process python, PlatformClient platform, CompletableFuture<String> firstToken,
+            CompletableFuture<KafkaProducer<String, String>> producer) {
         this.config = config;
         this.python = python;
         this.platform = platform;
         this.firstToken = firstToken;
-        this.producer = CompletableFuture.supplyAsync(() -> new KafkaProducer<>(Map.of(
-                "bootstrap.servers", config.kafka(), "acks", "all", "enable.idempotence", "true", "linger.ms", "0"),
-                new StringSerializer(), new StringSerializer()));
+        this.producer = producer;
         config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
     }
 
@@ -106,10 +105,25 @@ public final class Replica {
      * by itself), and asks bot-service for the bot's token beside it, so that both happen while this
      * JVM loads its classes, reads the spec and connects to Kafka.
      */
+    /**
+     * Runs a start-up task on a thread of its own: the common pool has one thread on a two-core
+     * machine, and the tasks of a start must not wait for each other.
+     */
+    private static void onItsOwnThread(Runnable task) {
+        Thread thread = new Thread(task, "replica-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
         RunnerConfig.writeInlineSpec(env);
         Process python = PythonWorker.spawn(env);
+        // the Kafka client loads its classes while this thread reads the spec
+        CompletableFuture<KafkaProducer<String, String>> producer = CompletableFuture.supplyAsync(() ->
+                new KafkaProducer<>(Map.of("bootstrap.servers", RunnerConfig.required(env, "RUNNEL_KAFKA"), "acks", "all",
+                        "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(), new StringSerializer()),
+                Replica::onItsOwnThread);
         RunnerConfig config;
         PlatformClient platform;
         CompletableFuture<String> firstToken;
@@ -125,13 +139,13 @@ public final class Replica {
                     Thread.currentThread().interrupt();
                     throw new CompletionException(e);
                 }
-            });
+            }, Replica::onItsOwnThread);
             config = RunnerConfig.fromEnvironment(env);
         } catch (RuntimeException e) {
             python.destroyForcibly();
             throw e;
         }
-        System.exit(new Replica(config, python, platform, firstToken).run());
+        System.exit(new Replica(config, python, platform, firstToken, producer).run());
     }
 
     /** The first token, or what kept bot-service from giving it. */

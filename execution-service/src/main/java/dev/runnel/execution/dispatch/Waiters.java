@@ -44,6 +44,9 @@ public class Waiters {
     void start(@Observes StartupEvent event) {
         loop = ConsumerLoop.start(bootstrap, "execution-waiters-" + UUID.randomUUID(), List.of(Topics.EXECUTION_EVENTS),
                 "latest", record -> {
+                    if (!waiting.containsKey(record.key())) {
+                        return; // keyed by execution id: most events have no waiter here, and are not even read
+                    }
                     ExecutionEvent finished = read(record.value());
                     if (finished.type() == ExecutionEvent.Type.finished) {
                         wake(finished.executionId(), null);

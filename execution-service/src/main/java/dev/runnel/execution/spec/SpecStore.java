@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -37,6 +38,7 @@ public class SpecStore {
     private final String bootstrap;
     private ConsumerLoop loop;
     private Admin admin;
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
     public SpecStore(Db db, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.db = db;
@@ -61,9 +63,25 @@ public class SpecStore {
         }
     }
 
+    /**
+     * A service's spec as the database has it now. Every call reads the row (another instance may
+     * have stored a newer version); the JSON is parsed again only when it changed.
+     */
     public Optional<Known> find(String serviceId) {
-        return db.one("SELECT spec::text, deleted FROM service_specs WHERE service_id = ?",
-                rs -> new Known(read(rs.getString(1)), rs.getBoolean(2)), serviceId);
+        return db.one("SELECT spec::text, deleted FROM service_specs WHERE service_id = ?", rs -> {
+            String text = rs.getString(1);
+            Parsed last = parsed.get(serviceId);
+            ServiceSpec spec = last != null && last.text().equals(text) ? last.spec() : null;
+            if (spec == null) {
+                spec = read(text);
+                parsed.put(serviceId, new Parsed(text, spec));
+            }
+            return new Known(spec, rs.getBoolean(2));
+        }, serviceId);
+    }
+
+    /** The last JSON read of a service's spec, and what it parsed to. */
+    private record Parsed(String text, ServiceSpec spec) {
     }
 
     void onSpec(ConsumerRecord<String, String> record) {
