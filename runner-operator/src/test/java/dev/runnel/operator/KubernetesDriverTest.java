@@ -183,4 +183,24 @@ class KubernetesDriverTest {
         assertThat(error.getString("errorInfo.reason")).isEqualTo("ImagePull");
         assertThat(error.getString("errorInfo.message")).contains("acme/no-such-image:1");
     }
+
+    @Test
+    void anAutoscaledServiceFollowsItsBacklog() throws Exception {
+        OperatorTest.Project project = OperatorTest.project();
+        String id = OperatorTest.deploy(project, null, "kube-auto-" + System.nanoTime());
+        project.as().contentType("application/json").body(Map.of("runtime", Map.of("autoscaler", Map.of(
+                "minReplicas", 0, "maxReplicas", 3, "queueLength", 2, "cooldownSeconds", 1))))
+                .patch("/services/" + id).then().statusCode(200);
+        await("scaled to zero while idle", () -> deployment(id), d -> d.getSpec().getReplicas() == 0
+                && d.getSpec().getTemplate().getMetadata().getLabels().get(ReplicaDeployment.VERSION_LABEL).equals("2"));
+
+        // five calls wait in the work topic (no pod runs here): ceil(5 / 2) = 3 replicas, the max
+        for (int i = 0; i < 5; i++) {
+            project.as().contentType("application/json")
+                    .body(Map.of("functionName", "run", "input", Map.of("item", "i-" + i)))
+                    .post("/executions/" + id).then().statusCode(201);
+        }
+        await("scaled up to the backlog", () -> deployment(id), d -> d.getSpec().getReplicas() == 3);
+        assertThat(service(id).getSpec().replicas).isEqualTo(3);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.runnel.operator.autoscale;
 
+import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.operator.OperatorConfig;
 import dev.runnel.operator.reconciler.Heartbeats;
@@ -71,11 +72,15 @@ public class Scaling {
         scaled.desired.set(decision.replicas());
         if (decision.changed()) {
             metrics.counter("runnel_autoscaler_decisions", Tags.of("service", spec.serviceId())).increment();
-            LOG.infof("autoscaler of %s: %d replicas (%s; queued %d, in flight %d, needed %d, min %s, max %s,"
-                    + " queueLength %s, cooldown %ss)", spec.name(), decision.replicas(), decision.why(), load.queued(),
-                    load.inFlight(), decision.needed(), spec.runtime().autoscaler().minReplicas(),
-                    spec.runtime().autoscaler().maxReplicas(), spec.runtime().autoscaler().queueLength(),
-                    spec.runtime().autoscaler().cooldownSeconds());
+        }
+        if (decision.changed() || LOG.isDebugEnabled()) {
+            // a change at INFO; the decisions that keep the count (every round) at DEBUG
+            Runtime.Autoscaler range = spec.runtime().autoscaler();
+            LOG.logf(decision.changed() ? Logger.Level.INFO : Logger.Level.DEBUG,
+                    "autoscaler of %s: %d replicas (%s; queued %d, in flight %d, needed %d, min %s, max %s,"
+                            + " queueLength %s, cooldown %ss)", spec.name(), decision.replicas(), decision.why(),
+                    load.queued(), load.inFlight(), decision.needed(), range.minReplicas(), range.maxReplicas(),
+                    range.queueLength(), range.cooldownSeconds());
         }
         return decision.replicas();
     }

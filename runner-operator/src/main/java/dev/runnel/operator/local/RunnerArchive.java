@@ -8,8 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,30 +27,37 @@ final class RunnerArchive {
 
     private final String java;
     private final Path jar;
-    private final Path file;
-    private final AtomicBoolean making = new AtomicBoolean();
+    private final Path home;
+    private final String version = System.getProperty("java.vm.version").replaceAll("[^A-Za-z0-9.+_-]", "_");
+    /** Archives this operator has tried to make (one try each: a failure is logged, replicas start without). */
+    private final Set<Path> tried = ConcurrentHashMap.newKeySet();
 
     RunnerArchive(String java, Path jar, Path home) {
         this.java = java;
         this.jar = jar;
-        String version = System.getProperty("java.vm.version").replaceAll("[^A-Za-z0-9.+_-]", "_");
+        this.home = home;
+    }
+
+    /** The archive of the runner jar as it is now: a rebuilt jar gets a new one. */
+    Path file() {
         long stamp;
         try {
             stamp = Files.getLastModifiedTime(jar).toMillis() ^ Files.size(jar);
         } catch (IOException e) {
             stamp = 0;
         }
-        this.file = home.resolve("cds").resolve("runner-" + Long.toHexString(stamp) + "-" + version + ".jsa");
+        return home.resolve("cds").resolve("runner-" + Long.toHexString(stamp) + "-" + version + ".jsa");
     }
 
     /** The command that starts a replica: with the archive once it exists; the first call makes it. */
     List<String> command(Map<String, String> replicaEnv) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(JVM_OPTIONS);
+        Path file = file();
         if (Files.isRegularFile(file)) {
             command.add("-XX:SharedArchiveFile=" + file);
-        } else if (making.compareAndSet(false, true)) {
-            Thread maker = new Thread(() -> make(replicaEnv), "runner-archive");
+        } else if (tried.add(file)) {
+            Thread maker = new Thread(() -> make(replicaEnv, file), "runner-archive");
             maker.setDaemon(true);
             maker.start();
         }
@@ -57,7 +65,7 @@ final class RunnerArchive {
         return command;
     }
 
-    private void make(Map<String, String> replicaEnv) {
+    private void make(Map<String, String> replicaEnv, Path file) {
         try {
             Files.createDirectories(file.getParent());
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
