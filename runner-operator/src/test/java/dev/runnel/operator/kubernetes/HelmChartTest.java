@@ -138,7 +138,7 @@ class HelmChartTest {
         Deployment gateway = one(items, Deployment.class, "runnel-gateway");
         assertThat(gateway.getSpec().getReplicas()).isEqualTo(3);
         Container container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(container.getImage()).isEqualTo("registry.internal/acme/runnel/gateway:1.2.3");
+        assertThat(container.getImage()).isEqualTo("acme/runnel/gateway:1.2.3");
         assertThat(container.getImagePullPolicy()).isEqualTo("Always");
         assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(9080);
         assertThat(gateway.getSpec().getTemplate().getSpec().getImagePullSecrets()).singleElement()
