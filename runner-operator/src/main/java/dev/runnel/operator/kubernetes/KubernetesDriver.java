@@ -26,8 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -46,6 +50,7 @@ public class KubernetesDriver implements ReplicaDriver {
     private static final Logger LOG = Logger.getLogger(KubernetesDriver.class);
     /** Reconciles in parallel: the API server's round trips, not this process, bound a reconcile. */
     private static final int WORKERS = 4;
+    private static final java.time.Duration RESYNC = java.time.Duration.ofMinutes(10);
 
     private final KubernetesClient client;
     private final ReplicaDeployment.Settings settings;
@@ -80,14 +85,31 @@ public class KubernetesDriver implements ReplicaDriver {
 
     @PostConstruct
     public void start() {
-        String managed = ReplicaDeployment.MANAGED_BY;
-        services = client.resources(RunnelService.class).inNamespace(namespace).inform(wake(), 0);
-        deployments = client.apps().deployments().inNamespace(namespace).withLabel(managed, ReplicaDeployment.OPERATOR)
-                .inform(wake(), 0);
-        pods = client.pods().inNamespace(namespace).withLabel(managed, ReplicaDeployment.OPERATOR).inform(wake(), 0);
         for (int i = 0; i < WORKERS; i++) {
-            LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-            queues.add(queue);
+            queues.add(new LinkedBlockingQueue<>());
+        }
+        String managed = ReplicaDeployment.MANAGED_BY;
+        // a periodic resync reconciles every service now and then, whatever the events said
+        services = client.resources(RunnelService.class).inNamespace(namespace).runnableInformer(RESYNC.toMillis());
+        deployments = client.apps().deployments().inNamespace(namespace).withLabel(managed, ReplicaDeployment.OPERATOR)
+                .runnableInformer(0);
+        pods = client.pods().inNamespace(namespace).withLabel(managed, ReplicaDeployment.OPERATOR).runnableInformer(0);
+        services.addEventHandler(wake());
+        deployments.addEventHandler(wake());
+        pods.addEventHandler(wake());
+        // every cache is full before the first reconcile: the first lists queue every existing service,
+        // and a reconcile that saw an empty Deployment cache would write what exists already
+        try {
+            CompletableFuture.allOf(services.start().toCompletableFuture(), deployments.start().toCompletableFuture(),
+                    pods.start().toCompletableFuture()).get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the Kubernetes caches filled", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the Kubernetes caches did not fill: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < WORKERS; i++) {
+            LinkedBlockingQueue<String> queue = queues.get(i);
             Thread worker = new Thread(() -> control(queue), "kubernetes-controller-" + i);
             worker.setDaemon(true);
             workers.add(worker);

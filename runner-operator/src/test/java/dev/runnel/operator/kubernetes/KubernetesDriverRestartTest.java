@@ -1,0 +1,82 @@
+package dev.runnel.operator.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.runnel.contracts.CodebaseRef;
+import dev.runnel.contracts.Module;
+import dev.runnel.contracts.Runtime;
+import dev.runnel.contracts.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The driver on its own against the mock API server: what it finds when it starts, it reconciles. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesDriverRestartTest {
+
+    static KubernetesClient client;
+
+    @BeforeEach
+    void crd() throws Exception {
+        try (InputStream crd = getClass().getResourceAsStream("/META-INF/fabric8/runnelservices.runnel.dev-v1.yml")) {
+            client.resource(client.apiextensions().v1().customResourceDefinitions().load(crd).item())
+                    .createOr(existing -> existing.update());
+        }
+    }
+
+    static ServiceSpec spec(String id, int replicas) {
+        return new ServiceSpec("e1", id, "p1", "svc", 1, true, "pkg", "package", 1, CodebaseRef.blob("0".repeat(64), 10),
+                new Module("default_module", "ServiceRunner", "main.py", List.of(), List.of(new Module.Function("run",
+                        null, List.of(), List.of()))), JsonNodeFactory.instance.objectNode(),
+                new Runtime(false, replicas, 10, null, "regular-s", null), 3, 3600, "failed", 60, "bot@p1",
+                Instant.parse("2026-11-25T00:00:00Z"), null);
+    }
+
+    static <T> T await(Supplier<T> read) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            T value = read.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    @Test
+    void aDeploymentDeletedWhileTheOperatorWasDownIsMadeAgainWhenItStarts() throws Exception {
+        ReplicaDeployment.Settings settings = new ReplicaDeployment.Settings("kafka:9092", "http://gateway/api/v1",
+                "runnel/runner:test", "IfNotPresent", null, Map.of(), List.of(), 300);
+        String id = "0123456789abcdef0123abcd";
+        String name = RunnelService.nameOf(id);
+        KubernetesDriver first = new KubernetesDriver(client, "restart", settings);
+        first.start();
+        first.apply(spec(id, 2), 2, "credential");
+        assertThat(await(() -> client.apps().deployments().inNamespace("restart").withName(name).get())).isNotNull();
+        first.close();
+
+        client.apps().deployments().inNamespace("restart").withName(name).delete();
+        assertThat(await(() -> client.apps().deployments().inNamespace("restart").withName(name).get() == null
+                ? Boolean.TRUE : null)).isTrue();
+
+        KubernetesDriver second = new KubernetesDriver(client, "restart", settings);
+        second.start();
+        try {
+            Deployment again = await(() -> client.apps().deployments().inNamespace("restart").withName(name).get());
+            assertThat(again).as("made again from the RunnelService alone").isNotNull();
+            assertThat(again.getSpec().getReplicas()).isEqualTo(2);
+            assertThat(second.writes()).as("no spec was applied to the second driver").isPositive();
+        } finally {
+            second.close();
+        }
+    }
+}
