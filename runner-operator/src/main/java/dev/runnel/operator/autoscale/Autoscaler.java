@@ -21,8 +21,16 @@ public final class Autoscaler {
     public record Decision(int replicas, int needed, boolean changed, String why) {
     }
 
-    private int replicas = -1;
+    private int replicas;
     private Instant enoughSince;
+
+    /**
+     * @param running the replicas the service has when its autoscaler starts (a restarted operator
+     *                finds them running): a lower need waits for the cooldown like any other
+     */
+    public Autoscaler(int running) {
+        this.replicas = running;
+    }
 
     public Decision decide(Runtime.Autoscaler config, Load load, Instant now) {
         int min = config.minReplicas() == null ? 0 : config.minReplicas();
@@ -33,10 +41,10 @@ public final class Autoscaler {
         int needed = (int) Math.min(max, Math.max(min, (work + per - 1) / per));
         int before = replicas;
         String why;
-        if (replicas < 0 || needed > replicas) {
+        if (needed > replicas) {
             replicas = needed;
             enoughSince = null;
-            why = before < 0 ? "first decision" : "scale up";
+            why = "scale up";
         } else if (needed == replicas) {
             enoughSince = null;
             why = "steady";

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,10 +34,15 @@ public class Scaling {
 
     /** A service's autoscaler and the values its gauges read. */
     private static final class Scaled {
-        final Autoscaler autoscaler = new Autoscaler();
+        final Autoscaler autoscaler;
         final AtomicLong queued = new AtomicLong();
         final AtomicLong inFlight = new AtomicLong();
         final AtomicLong desired = new AtomicLong();
+
+        Scaled(int running) {
+            autoscaler = new Autoscaler(running);
+            desired.set(running);
+        }
     }
 
     public Scaling(WorkBacklog backlog, Heartbeats heartbeats, OperatorConfig config, MeterRegistry metrics) {
@@ -46,8 +52,12 @@ public class Scaling {
         this.metrics = metrics;
     }
 
-    /** The replicas {@code spec} asks for now; the last decision when its load cannot be read. */
-    public int replicas(ServiceSpec spec) {
+    /**
+     * The replicas {@code spec} asks for now; the last decision when its load cannot be read.
+     *
+     * @param running how many replicas the service has now, asked only when its autoscaler starts
+     */
+    public int replicas(ServiceSpec spec, IntSupplier running) {
         if (spec == null || !spec.active()) {
             forget(spec == null ? null : spec.serviceId());
             return 0;
@@ -56,7 +66,7 @@ public class Scaling {
             forget(spec.serviceId());
             return spec.runtime().replicas();
         }
-        Scaled scaled = byService.computeIfAbsent(spec.serviceId(), this::register);
+        Scaled scaled = byService.computeIfAbsent(spec.serviceId(), id -> register(id, running.getAsInt()));
         Autoscaler.Load load;
         try {
             load = new Autoscaler.Load(backlog.queued(spec.serviceId()),
@@ -85,8 +95,8 @@ public class Scaling {
         return decision.replicas();
     }
 
-    private Scaled register(String serviceId) {
-        Scaled scaled = new Scaled();
+    private Scaled register(String serviceId, int running) {
+        Scaled scaled = new Scaled(running);
         Tags tags = Tags.of("service", serviceId);
         metrics.gauge("runnel_autoscaler_queued", tags, scaled.queued);
         metrics.gauge("runnel_autoscaler_in_flight", tags, scaled.inFlight);

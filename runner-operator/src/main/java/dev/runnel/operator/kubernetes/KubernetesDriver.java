@@ -297,12 +297,14 @@ public class KubernetesDriver implements ReplicaDriver {
     public Observed observe(ServiceSpec spec) {
         RunnelService service = services.getStore().getByKey(namespace + "/" + RunnelService.nameOf(spec.serviceId()));
         RunnelServiceStatus status = service == null ? null : service.getStatus();
+        int replicas = service == null || service.getSpec().replicas == null ? 0 : service.getSpec().replicas;
         if (status == null || !Objects.equals(status.observedGeneration, service.getMetadata().getGeneration())) {
-            return new Observed(status == null || status.readyReplicas == null ? 0 : status.readyReplicas, null);
+            return new Observed(status == null || status.readyReplicas == null ? 0 : status.readyReplicas, null,
+                    replicas);
         }
         ServiceStatus.Error error = status.reason == null ? null
                 : new ServiceStatus.Error(status.reason, status.message, status.detail);
-        return new Observed(status.readyReplicas == null ? 0 : status.readyReplicas, error);
+        return new Observed(status.readyReplicas == null ? 0 : status.readyReplicas, error, replicas);
     }
 
     /** Writes made to the API server since start (the reconcile benchmark counts them). */

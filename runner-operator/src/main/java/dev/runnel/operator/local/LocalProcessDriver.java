@@ -137,8 +137,9 @@ public class LocalProcessDriver implements ReplicaDriver {
                 replica.stop();
             }
         }
+        // those already stopping drain their calls and count no more: they are not stopped twice
         List<LocalReplica> current = service.replicas.stream()
-                .filter(r -> r.alive() && r.version() == spec.version()).toList();
+                .filter(r -> r.alive() && r.version() == spec.version() && !r.stopping).toList();
         if (current.size() > want) {
             // the newest go first: the oldest have warmed up
             current.subList(want, current.size()).forEach(LocalReplica::stop);
@@ -182,15 +183,16 @@ public class LocalProcessDriver implements ReplicaDriver {
     public Observed observe(ServiceSpec spec) {
         Service service = services.get(spec.serviceId());
         if (service == null) {
-            return new Observed(0, null);
+            return new Observed(0, null, 0);
         }
-        int ready = (int) service.replicas.stream().filter(r -> r.alive() && r.version() == spec.version())
-                .filter(r -> heartbeats.ready(r.id(), config.readyWithin())).count();
+        List<LocalReplica> current = service.replicas.stream().filter(r -> r.alive() && r.version() == spec.version()
+                && !r.stopping).toList();
+        int ready = (int) current.stream().filter(r -> heartbeats.ready(r.id(), config.readyWithin())).count();
         if (ready > 0) {
             service.error = null;
             service.crashes.clear();
         }
-        return new Observed(ready, service.error);
+        return new Observed(ready, service.error, current.size());
     }
 
     @Override

@@ -120,7 +120,7 @@ public class Reconciler {
     void reconcile(String serviceId) {
         ServiceSpec spec = specs.get(serviceId);
         if (spec == null) {
-            scaling.replicas(null);
+            scaling.replicas(null, () -> 0);
             if (driver.remove(serviceId)) {
                 deleted.remove(serviceId);
                 states.remove(serviceId);
@@ -128,7 +128,7 @@ public class Reconciler {
             return;
         }
         State state = states.computeIfAbsent(serviceId, id -> new State());
-        int want = scaling.replicas(spec);
+        int want = scaling.replicas(spec, () -> driver.observe(spec).replicas());
         String credential = want == 0 ? null : credential(spec, state);
         if (want == 0 || credential != null) {
             driver.apply(spec, want, credential);

@@ -11,8 +11,12 @@ import dev.runnel.contracts.ServiceStatus;
  */
 public interface ReplicaDriver {
 
-    /** What runs of a service now: replicas of its current version that are ready, and why it cannot run. */
-    record Observed(int ready, ServiceStatus.Error error) {
+    /**
+     * What runs of a service now: replicas of its current version that are ready, why it cannot run,
+     * and how many replicas the driver keeps for it (what the last {@link #apply} asked, as far as the
+     * driver knows it: a restarted operator learns it from the cluster).
+     */
+    record Observed(int ready, ServiceStatus.Error error, int replicas) {
     }
 
     /**

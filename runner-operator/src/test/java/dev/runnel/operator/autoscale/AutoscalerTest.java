@@ -18,7 +18,7 @@ class AutoscalerTest {
     @Test
     void scalesUpToMaxUnderLoadAndDownToMinAfterTheCooldown() {
         Runtime.Autoscaler config = new Runtime.Autoscaler(1, 5, 10, 60);
-        Autoscaler scaler = new Autoscaler();
+        Autoscaler scaler = new Autoscaler(0);
         assertThat(at(scaler, config, 0, 0, 0).replicas()).as("idle: min").isEqualTo(1);
         assertThat(at(scaler, config, 1, 25, 0).replicas()).as("25 queued / 10 per replica").isEqualTo(3);
         assertThat(at(scaler, config, 2, 30, 20).replicas()).as("queued plus in flight").isEqualTo(5);
@@ -43,7 +43,7 @@ class AutoscalerTest {
     @Test
     void aRiseDuringTheCooldownStartsItAgain() {
         Runtime.Autoscaler config = new Runtime.Autoscaler(0, 4, 1, 30);
-        Autoscaler scaler = new Autoscaler();
+        Autoscaler scaler = new Autoscaler(0);
         assertThat(at(scaler, config, 0, 4, 0).replicas()).isEqualTo(4);
         assertThat(at(scaler, config, 10, 0, 1).replicas()).isEqualTo(4); // cooldown starts
         assertThat(at(scaler, config, 20, 4, 0).replicas()).isEqualTo(4); // busy again: it resets
@@ -55,7 +55,7 @@ class AutoscalerTest {
     @Test
     void withMinZeroItScalesToZeroWhenIdleAndBackWhenWorkArrives() {
         Runtime.Autoscaler config = new Runtime.Autoscaler(0, 3, 2, 5);
-        Autoscaler scaler = new Autoscaler();
+        Autoscaler scaler = new Autoscaler(0);
         assertThat(at(scaler, config, 0, 0, 0).replicas()).isZero();
         assertThat(at(scaler, config, 1, 1, 0).replicas()).as("one queued item wakes the service").isEqualTo(1);
         assertThat(at(scaler, config, 2, 0, 1).replicas()).as("work in flight keeps a replica").isEqualTo(1);
@@ -67,9 +67,20 @@ class AutoscalerTest {
 
     @Test
     void aChangedRangeAppliesAtOnce() {
-        Autoscaler scaler = new Autoscaler();
+        Autoscaler scaler = new Autoscaler(0);
         assertThat(at(scaler, new Runtime.Autoscaler(0, 10, 1, 600), 0, 8, 0).replicas()).isEqualTo(8);
         assertThat(at(scaler, new Runtime.Autoscaler(0, 3, 1, 600), 1, 8, 0).replicas()).as("max lowered").isEqualTo(3);
         assertThat(at(scaler, new Runtime.Autoscaler(5, 10, 1, 600), 2, 0, 0).replicas()).as("min raised").isEqualTo(5);
+    }
+
+    @Test
+    void aRestartedOperatorKeepsWhatRunsForTheCooldown() {
+        Runtime.Autoscaler config = new Runtime.Autoscaler(0, 5, 10, 60);
+        Autoscaler scaler = new Autoscaler(3); // three replicas found running
+        Autoscaler.Decision first = at(scaler, config, 0, 0, 0);
+        assertThat(first.replicas()).as("no work, but the cooldown first").isEqualTo(3);
+        assertThat(first.changed()).isFalse();
+        assertThat(at(scaler, config, 59, 0, 0).replicas()).isEqualTo(3);
+        assertThat(at(scaler, config, 60, 0, 0).replicas()).isZero();
     }
 }
