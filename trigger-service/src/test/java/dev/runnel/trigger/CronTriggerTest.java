@@ -68,6 +68,24 @@ class CronTriggerTest {
     }
 
     @Test
+    void aZonedTriggerFiresAtItsWallClockTimeAcrossADaylightSavingChange() {
+        World.Developer dev = World.developer();
+        ServiceSpec service = World.service(dev, true);
+        String trigger = dev.request().body(Map.of("type", "Cron", "name", "nine-in-new-york", "spec", Map.of(
+                "cron", "0 9 * * *", "timeZone", "America/New_York", "startAt", "2030-03-09T12:00:00Z",
+                "missed", "skip", "operation", Map.of("serviceId", service.serviceId(), "functionName", "tick"))))
+                .post("/api/v1/triggers").then().statusCode(201).extract().path("id");
+        // 09:00 in New York is 14:00Z on 9 March (EST) and 13:00Z on 10 March (EDT from that night);
+        // other tests' triggers may fire at these ticks too, so only this service's requests are counted
+        for (String tick : List.of("2030-03-09T13:59:30Z", "2030-03-09T14:00:10Z", "2030-03-10T12:59:50Z",
+                "2030-03-10T13:00:10Z")) {
+            firer.tick(Instant.parse(tick));
+        }
+        assertThat(World.exactly(service, 2).stream().map(r -> r.path("idempotencyKey").asText()))
+                .containsExactly(trigger + ":2030-03-09T14:00:00Z", trigger + ":2030-03-10T13:00:00Z");
+    }
+
+    @Test
     void cronExpressions() {
         ZoneId utc = ZoneId.of("UTC");
         assertThat(Cron.parse("0 5 * * *").next(Instant.parse("2030-01-01T05:00:00Z"), utc))
