@@ -29,7 +29,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 A Runnel service: its Deployment and its Service. Parameters: root, component, image, values
-(the component's group of values), env (extra environment), serviceAccount, volumes.
+(the component's group of values), env (extra environment), serviceAccount, strategy.
 */}}
 {{- define "runnel.service" -}}
 apiVersion: apps/v1
@@ -39,7 +39,11 @@ metadata:
   labels:
     {{- include "runnel.labels" . | nindent 4 }}
 spec:
-  replicas: {{ default 1 .values.replicas }}
+  replicas: {{ .values.replicas }}
+  {{- with .strategy }}
+  strategy:
+    type: {{ . }}
+  {{- end }}
   selector:
     matchLabels:
       {{- include "runnel.selector" . | nindent 6 }}

@@ -106,6 +106,7 @@ class HelmChartTest {
 
         Deployment operator = one(items, Deployment.class, "runnel-operator");
         assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(operator.getSpec().getStrategy().getType()).as("never two operators at once").isEqualTo("Recreate");
         assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("runnel-operator");
         Map<String, EnvVar> operatorEnv = env(operator.getSpec().getTemplate().getSpec().getContainers().get(0));
         assertThat(operatorEnv.get("RUNNEL_OPERATOR_DRIVER").getValue()).isEqualTo("kubernetes");
@@ -177,6 +178,12 @@ class HelmChartTest {
         for (HasMetadata item : items) {
             client.resource(item).inNamespace("faas-all").create();
         }
+    }
+
+    @Test
+    void aServiceCanBeScaledToZeroReplicas() {
+        assertThat(one(render(null, Map.of("trigger.replicas", 0)), Deployment.class, "runnel-trigger").getSpec()
+                .getReplicas()).isZero();
     }
 
     @Test
