@@ -17,6 +17,11 @@ class Event:
         self.user_id = data.get("userId")
         self.project_id = data.get("projectId")
         self.body = data.get("body")
+        self.id = data.get("id")
+        self.actor_id = data.get("actorId")
+        self.causation_id = data.get("causationId")
+        # how many executions led to this event: the trigger-service stops a chain past its max-hops
+        self.hop = int(data.get("hop") or 0)
 
     def __repr__(self):
         return "Event(%s.%s %s)" % (self.resource, self.action, self.resource_id)
@@ -32,6 +37,13 @@ class Context:
         self.event = Event(event) if event else None
         self.service_id = service_id
         self.project_id = project_id
+
+    def event_extensions(self):
+        """The CloudEvents extensions an event this call causes should carry, so that the loop guard
+        can follow the chain: ``causationid`` (this execution) and ``hop`` (one more than the event
+        that started it, or 1). Put them on the events your system publishes for the changes this
+        function makes (with ``POST /events``, or as ``ce_`` headers on ``resource-events``)."""
+        return {"causationid": self.execution_id, "hop": (self.event.hop if self.event else 0) + 1}
 
 
 class Progress:

@@ -48,6 +48,9 @@ CODE = textwrap.dedent('''
             print("no newline at the end", end="")
             return context.event.resource if context.event else None
 
+        def chained(self, context):
+            return context.event_extensions()
+
         def overlap(self, n: int):
             global running, most
             with lock:
@@ -178,6 +181,14 @@ class WorkerTest(unittest.TestCase):
         self.assertIn("hello from e4", lines)
         self.assertTrue(any("trigger was t-9" in line for line in lines), lines)
         self.assertIn("no newline at the end", lines)
+
+    def test_a_call_names_the_extensions_of_the_events_it_causes(self):
+        self.worker.call("e8", "chained", triggerId="t-1", event={"resource": "Item", "action": "Created",
+                                                                 "id": "ev-1", "hop": 2, "actorId": "u-1"})
+        self.assertEqual({"causationid": "e8", "hop": 3}, self.worker.result("e8")["output"])
+        self.worker.call("e9", "chained")
+        self.assertEqual({"causationid": "e9", "hop": 1}, self.worker.result("e9")["output"],
+                         "a call no event started begins a chain")
 
     def test_unknown_function_fails(self):
         self.worker.call("e5", "nope")
