@@ -51,6 +51,20 @@ class ServiceTriggersTest {
         assertThat(triggers.getString("items[0].spec.filter.$and[0].dir")).isEqualTo("/train");
         assertThat(triggers.getList("items[0].spec.actions")).isEqualTo(List.of("Created"));
 
+        // a trigger made by hand holds its name: the service JSON may not take it, and nothing changes
+        String byHand = given().baseUri(WithTriggerService.triggerServiceUrl()).header("Authorization", "Bearer " + api.token)
+                .contentType("application/json").body("{\"type\": \"Cron\", \"name\": \"nightly\", \"spec\": {\"cron\":"
+                        + " \"0 2 * * *\", \"operation\": {\"serviceId\": \"" + id + "\", \"functionName\": \"run\"}}}")
+                .post("/api/v1/triggers").then().statusCode(201).extract().path("id");
+        ObjectNode clash = service(api, "good", packageId);
+        ((ObjectNode) clash.get("triggers").get(0)).put("name", "nightly");
+        clash.remove("name");
+        clash.remove("packageId");
+        api.patch("/services/" + id, clash).statusCode(400).body("field", equalTo("triggers[0].name"));
+        api.get("/services/" + id).statusCode(200).body("version", equalTo(1));
+        given().baseUri(WithTriggerService.triggerServiceUrl()).header("Authorization", "Bearer " + api.token)
+                .delete("/api/v1/triggers/" + byHand).then().statusCode(204);
+
         // a new version without the trigger drops it
         ObjectNode none = Api.mapper().createObjectNode();
         none.putArray("triggers");

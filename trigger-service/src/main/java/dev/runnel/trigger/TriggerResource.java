@@ -36,7 +36,8 @@ public class TriggerResource {
     }
 
     /** {@code POST /triggers/check} body: the triggers of a service JSON, and the module they will run. */
-    public record Check(String projectId, dev.runnel.contracts.Module module, java.util.List<JsonNode> triggers) {
+    public record Check(String projectId, String serviceId, dev.runnel.contracts.Module module,
+                        java.util.List<JsonNode> triggers) {
     }
 
     /** Checks the triggers of a service JSON before the registry deploys it: 204, or a 400 naming the bad field. */
@@ -45,7 +46,7 @@ public class TriggerResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response check(Check check) {
         Check body = dev.runnel.kit.web.ApiException.requireBody(check);
-        triggers.checkDefinitions(body.projectId(), body.module(), body.triggers(), caller.current());
+        triggers.checkDefinitions(body.projectId(), body.serviceId(), body.module(), body.triggers(), caller.current());
         return Response.noContent().build();
     }
 

@@ -334,11 +334,16 @@ public class Triggers {
      * Checks the triggers of a service JSON against the module they will run (before the registry
      * deploys it); a bad one is a 400 naming {@code triggers[i].<field>}.
      */
-    public void checkDefinitions(String projectId, Module module, List<JsonNode> definitions, Caller caller) {
+    public void checkDefinitions(String projectId, String serviceId, Module module, List<JsonNode> definitions,
+                                 Caller caller) {
         if (projectId == null || module == null) {
             throw ApiException.invalid(projectId == null ? "projectId" : "module", "is required");
         }
         caller.mayWrite(projectId);
+        // names the service's hand-made triggers hold: a service JSON's trigger may not take one
+        Set<String> byHand = serviceId == null ? Set.of() : new java.util.HashSet<>(db.list(
+                "SELECT name FROM triggers WHERE service_id = ? AND project_id = ? AND NOT from_spec",
+                rs -> rs.getString(1), serviceId, projectId));
         Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < (definitions == null ? 0 : definitions.size()); i++) {
             String at = "triggers[" + i + "]";
@@ -346,6 +351,10 @@ public class Triggers {
                 Definition definition = Definition.of(definitions.get(i), "check");
                 if (!names.add(definition.name())) {
                     throw ApiException.invalid("name", "two triggers are named '" + definition.name() + "'");
+                }
+                if (byHand.contains(definition.name())) {
+                    throw ApiException.invalid("name", "the service already has a trigger named '" + definition.name()
+                            + "', made with POST /triggers; give this one another name or delete that one");
                 }
                 checkFunction(module, definition.spec());
             } catch (ApiException e) {

@@ -56,7 +56,7 @@ public class DeploymentService {
         PackageDoc revision = revisionOf(pkg, request.packageRevision());
         String moduleName = request.moduleName() == null ? Module.DEFAULT_NAME : request.moduleName();
         Module module = module(revision, moduleName);
-        List<JsonNode> serviceTriggers = triggers.check(request.triggers(), pkg.projectId(), module, caller);
+        List<JsonNode> serviceTriggers = triggers.check(request.triggers(), pkg.projectId(), null, module, caller);
         Instant now = now();
         ServiceDoc doc = new ServiceDoc(Ids.next(), request.name(), pkg.projectId(), pkg.id(), pkg.name(),
                 revision.version(), moduleName, 1, request.active() == null || request.active(),
@@ -113,7 +113,7 @@ public class DeploymentService {
                         ? current.botUserName() : bots.bind(current.projectId(), request.botUserName(), caller),
                 current.creator(), current.createdAt(), current.updatedAt(),
                 triggers.check(request.triggers() == null ? current.triggers() : request.triggers(),
-                        current.projectId(), module, caller));
+                        current.projectId(), current.id(), module, caller));
         return save(current, next, revision, module);
     }
 
@@ -130,7 +130,7 @@ public class DeploymentService {
                 current.packageName(), old.packageRevision(), old.moduleName(), current.version(), current.active(),
                 old.runtime(), old.initParams(), old.maxAttempts(), old.executionTimeout(), old.onReset(),
                 old.drainTime(), bot, current.creator(), current.createdAt(), current.updatedAt(),
-                triggers.check(old.triggers(), current.projectId(), module, caller));
+                triggers.check(old.triggers(), current.projectId(), current.id(), module, caller));
         return save(current, next, revision, module);
     }
 

@@ -24,13 +24,18 @@ public class TriggerCheck {
         this.triggers = triggers;
     }
 
-    /** The triggers to keep with the service (null for none); refuses bad ones with a 400 naming them. */
-    public List<JsonNode> check(List<JsonNode> requested, String projectId, Module module, Caller caller) {
+    /**
+     * The triggers to keep with the service (null for none); refuses bad ones with a 400 naming them.
+     *
+     * @param serviceId the service when it exists already (its hand-made triggers' names are taken), else null
+     */
+    public List<JsonNode> check(List<JsonNode> requested, String projectId, String serviceId, Module module,
+                                Caller caller) {
         if (requested == null || requested.isEmpty()) {
             return null;
         }
         try {
-            triggers.check("Bearer " + caller.rawToken(), new TriggerClient.Check(projectId, module, requested));
+            triggers.check("Bearer " + caller.rawToken(), new TriggerClient.Check(projectId, serviceId, module, requested));
             return List.copyOf(requested);
         } catch (WebApplicationException e) {
             int status = e.getResponse().getStatus();

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 public interface TriggerClient {
 
     /** The triggers of a service JSON, and the module they will run. */
-    record Check(String projectId, Module module, List<JsonNode> triggers) {
+    record Check(String projectId, String serviceId, Module module, List<JsonNode> triggers) {
     }
 
     /** 204 when every trigger is valid for the module; a 400 problem naming the bad field otherwise. */
