@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -32,10 +33,22 @@ final class RunnerArchive {
     /** Archives this operator has tried to make (one try each: a failure is logged, replicas start without). */
     private final Set<Path> tried = ConcurrentHashMap.newKeySet();
 
+    /** Where archives are made: a daemon thread each (tests hold them instead). */
+    private final Consumer<Runnable> background;
+
     RunnerArchive(String java, Path jar, Path home) {
+        this(java, jar, home, task -> {
+            Thread maker = new Thread(task, "runner-archive");
+            maker.setDaemon(true);
+            maker.start();
+        });
+    }
+
+    RunnerArchive(String java, Path jar, Path home, Consumer<Runnable> background) {
         this.java = java;
         this.jar = jar;
         this.home = home;
+        this.background = background;
     }
 
     /** The archive of the runner jar as it is now: a rebuilt jar gets a new one. */
@@ -57,9 +70,7 @@ final class RunnerArchive {
         if (Files.isRegularFile(file)) {
             command.add("-XX:SharedArchiveFile=" + file);
         } else if (tried.add(file)) {
-            Thread maker = new Thread(() -> make(replicaEnv, file), "runner-archive");
-            maker.setDaemon(true);
-            maker.start();
+            background.accept(() -> make(replicaEnv, file));
         }
         command.addAll(List.of("-jar", jar.toString()));
         return command;

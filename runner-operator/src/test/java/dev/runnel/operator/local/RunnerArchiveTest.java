@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +21,8 @@ class RunnerArchiveTest {
         Path jar = home.resolve("runnel-runner.jar");
         Files.write(jar, new byte[]{1, 2, 3});
         Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-11-25T10:00:00Z")));
-        RunnerArchive archive = new RunnerArchive("/bin/false", jar, home);
+        List<Runnable> makers = new ArrayList<>();
+        RunnerArchive archive = new RunnerArchive("/bin/false", jar, home, makers::add);
         Path first = archive.file();
         Files.createDirectories(first.getParent());
         Files.write(first, new byte[]{0});
@@ -29,5 +32,8 @@ class RunnerArchiveTest {
         Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-11-25T11:00:00Z")));
         assertThat(archive.file()).isNotEqualTo(first);
         assertThat(archive.command(Map.of())).noneMatch(option -> option.startsWith("-XX:SharedArchiveFile"));
+        assertThat(makers).as("the new jar's archive is made (once)").hasSize(1);
+        archive.command(Map.of());
+        assertThat(makers).hasSize(1);
     }
 }
