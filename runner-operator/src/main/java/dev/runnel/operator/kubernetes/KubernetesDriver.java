@@ -51,6 +51,7 @@ public class KubernetesDriver implements ReplicaDriver {
     /** Reconciles in parallel: the API server's round trips, not this process, bound a reconcile. */
     private static final int WORKERS = 4;
     private static final java.time.Duration RESYNC = java.time.Duration.ofMinutes(10);
+    private static final String BY_SERVICE = "service";
 
     private final KubernetesClient client;
     private final ReplicaDeployment.Settings settings;
@@ -97,6 +98,9 @@ public class KubernetesDriver implements ReplicaDriver {
         services.addEventHandler(wake());
         deployments.addEventHandler(wake());
         pods.addEventHandler(wake());
+        // a service's pods by its label: a reconcile reads its own, not every pod of the namespace
+        pods.addIndexers(Map.of(BY_SERVICE, pod -> pod.getMetadata().getLabels() == null ? List.of()
+                : List.of(pod.getMetadata().getLabels().getOrDefault(ReplicaDeployment.SERVICE_LABEL, ""))));
         // every cache is full before the first reconcile: the first lists queue every existing service,
         // and a reconcile that saw an empty Deployment cache would write what exists already
         try {
@@ -190,9 +194,7 @@ public class KubernetesDriver implements ReplicaDriver {
             write(() -> client.resource(wanted).inNamespace(namespace).update());
             LOG.infof("%s: deployment updated (%d replicas)", name, wanted.getSpec().getReplicas());
         }
-        List<Pod> mine = pods.getStore().list().stream().filter(p -> p.getMetadata().getLabels() != null
-                && service.getSpec().serviceId.equals(p.getMetadata().getLabels().get(ReplicaDeployment.SERVICE_LABEL)))
-                .toList();
+        List<Pod> mine = pods.getIndexer().byIndex(BY_SERVICE, service.getSpec().serviceId);
         RunnelServiceStatus status = ReplicaDeployment.status(service, mine);
         if (!ReplicaDeployment.sameStatus(service.getStatus(), status)) {
             // the cached resource's version: a newer one in the cluster makes this a conflict, retried
