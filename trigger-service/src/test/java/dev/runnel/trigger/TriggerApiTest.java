@@ -1,6 +1,7 @@
 package dev.runnel.trigger;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -110,8 +111,29 @@ class TriggerApiTest {
                 .post("/api/v1/query/faas").then().statusCode(400).body("field", equalTo("filter.spec.resource.$gt"));
         dev.request().body(Map.of("resource", "executions", "filter", Map.of())).post("/api/v1/query/faas").then()
                 .statusCode(400).body("field", equalTo("resource"));
-        dev.request().body(Map.of("resource", "triggers", "sort", Map.of("colour", "ascending")))
-                .post("/api/v1/query/faas").then().statusCode(400).body("field", equalTo("sort.colour"));
+        dev.request().body(Map.of("resource", "triggers", "sort", Map.of("colour!", "ascending")))
+                .post("/api/v1/query/faas").then().statusCode(400).body("field", equalTo("sort.colour!"));
+        dev.request().body(Map.of("resource", "triggers", "sort", Map.of("name", "sideways")))
+                .post("/api/v1/query/faas").then().statusCode(400).body("field", equalTo("sort.name"));
+        // any field of the JSON sorts, by its path (a service of its own: other tests add to the shared one)
+        ServiceSpec sorted = World.service(dev, true);
+        World.eventTrigger(dev, sorted, "onDataset", "Dataset", List.of("Updated"), "Once", null);
+        World.eventTrigger(dev, sorted, "run", "Item", List.of("Updated"), "Once", null);
+        for (String direction : List.of("ascending", "descending")) {
+            List<String> names = dev.request().body(Map.of("resource", "triggers", "filter",
+                    Map.of("serviceId", sorted.serviceId()), "sort", Map.of("name", direction)))
+                    .post("/api/v1/query/faas").then().statusCode(200).extract().path("items.name");
+            assertThat(names).hasSize(2).isSortedAccordingTo(direction.equals("ascending")
+                    ? java.util.Comparator.<String>naturalOrder() : java.util.Comparator.<String>reverseOrder());
+        }
+        List<String> bySpec = dev.request().body(Map.of("resource", "triggers", "filter",
+                Map.of("serviceId", sorted.serviceId()), "sort", Map.of("spec.resource", "descending")))
+                .post("/api/v1/query/faas").then().statusCode(200).extract().path("items.spec.resource");
+        assertThat(bySpec).containsExactly("Item", "Dataset");
+        List<String> byFunction = dev.request().body(Map.of("resource", "triggers", "filter",
+                Map.of("serviceId", sorted.serviceId()), "sort", Map.of("spec.operation.functionName", "ascending")))
+                .post("/api/v1/query/faas").then().statusCode(200).extract().path("items.spec.operation.functionName");
+        assertThat(byFunction).containsExactly("onDataset", "run");
     }
 
     @Test

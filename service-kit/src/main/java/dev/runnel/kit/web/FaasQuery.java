@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /query/faas}: Dataloop's list query, {@code {resource, filter, sort, page, pageSize}},
@@ -20,6 +21,7 @@ import java.util.Map;
 public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer page, Integer pageSize) {
 
     private static final Map<String, String> SORTABLE = Map.of("createdAt", "created_at", "updatedAt", "updated_at");
+    private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){0,9}");
 
     /**
      * Runs the query on {@code table}.
@@ -44,13 +46,19 @@ public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer
         where.append(sql.where());
         parameters.addAll(sql.parameters());
         long total = db.count("SELECT count(*)" + where, parameters.toArray());
-        List<T> items = db.list("SELECT doc::text" + where + " ORDER BY " + order() + " LIMIT " + request.pageSize()
-                + " OFFSET " + request.offset(), rs -> Db.fromJson(rs.getString(1), type), parameters.toArray());
+        List<Object> ordered = new ArrayList<>(parameters);
+        String order = order(ordered);
+        List<T> items = db.list("SELECT doc::text" + where + " ORDER BY " + order + " LIMIT " + request.pageSize()
+                + " OFFSET " + request.offset(), rs -> Db.fromJson(rs.getString(1), type), ordered.toArray());
         return Page.of(items, total, request);
     }
 
-    /** {@code sort: {"createdAt": "descending"}} and the like; newest first when absent. */
-    private String order() {
+    /**
+     * {@code sort: {"createdAt": "descending", "name": "ascending"}}: the timestamps, or any field of the
+     * entity's JSON by its dotted path (JSON order: nulls last ascending); newest first when absent.
+     * Path segments go to PostgreSQL as a parameter, never into the SQL text.
+     */
+    private String order(List<Object> parameters) {
         if (sort == null || sort.isNull() || sort.isEmpty()) {
             return "created_at DESC, doc->>'id' DESC";
         }
@@ -60,13 +68,18 @@ public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer
         List<String> terms = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = sort.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            String column = SORTABLE.get(field.getKey());
-            if (column == null) {
-                throw ApiException.invalid("sort." + field.getKey(), "sorts by " + String.join(" or ", SORTABLE.keySet()));
-            }
             String direction = field.getValue().asText();
             if (!direction.equals("ascending") && !direction.equals("descending")) {
                 throw ApiException.invalid("sort." + field.getKey(), "ascending or descending");
+            }
+            String column = SORTABLE.get(field.getKey());
+            if (column == null) {
+                if (!FIELD.matcher(field.getKey()).matches()) {
+                    throw ApiException.invalid("sort." + field.getKey(), "a field of the entity, such as name or"
+                            + " latestStatus.status, or createdAt or updatedAt");
+                }
+                column = "doc #> CAST(? AS text[])";
+                parameters.add(field.getKey().split("\\."));
             }
             terms.add(column + (direction.equals("ascending") ? " ASC" : " DESC"));
         }
