@@ -14,6 +14,7 @@ import dev.runnel.registry.pkg.PackageDoc;
 import dev.runnel.registry.pkg.PackageService;
 import dev.runnel.registry.pkg.PackageValidator;
 import dev.runnel.auth.Caller;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
@@ -45,7 +46,10 @@ public class DeploymentService {
         this.triggers = triggers;
     }
 
-    @Transactional
+    /**
+     * Deploys a module as a new service. The checks that ask other services (the bot, the triggers)
+     * run before the transaction, which only writes: no database connection or lock waits on them.
+     */
     public ServiceDoc deploy(ServiceRequest request, Caller caller) {
         PackageValidator.checkName("name", request.name());
         PackageDoc pkg = packageOf(request, caller);
@@ -68,26 +72,57 @@ public class DeploymentService {
                 ServiceValidator.drainTime(request.drainTime(), ServiceValidator.DEFAULT_DRAIN_TIME),
                 bots.bind(pkg.projectId(), request.botUserName(), caller), caller.username(), now, now,
                 serviceTriggers);
-        try {
-            db.update("INSERT INTO services (id, project_id, name, package_id, version, active, doc, created_at,"
-                    + " updated_at) VALUES (?, ?, ?, ?, 1, ?, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(),
-                    doc.name(), doc.packageId(), doc.active(), Db.json(doc), now, now);
-        } catch (Db.DbException e) {
-            if (e.isUniqueViolation()) {
-                throw ApiException.conflict("a service named '" + doc.name() + "' already exists in project "
-                        + doc.projectId());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try {
+                db.update("INSERT INTO services (id, project_id, name, package_id, version, active, doc, created_at,"
+                        + " updated_at) VALUES (?, ?, ?, ?, 1, ?, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(),
+                        doc.name(), doc.packageId(), doc.active(), Db.json(doc), now, now);
+            } catch (Db.DbException e) {
+                if (e.isUniqueViolation()) {
+                    throw ApiException.conflict("a service named '" + doc.name() + "' already exists in project "
+                            + doc.projectId());
+                }
+                throw e;
             }
-            throw e;
+            insertRevision(doc);
+            publish(doc, revision, module);
+            return doc;
+        });
+    }
+
+    /** A change computed from the service as it was read, with the checks other services made of it. */
+    private record Change(ServiceDoc next, PackageDoc revision, Module module) {
+    }
+
+    /**
+     * Computes a change outside any transaction (it may ask bot- and trigger-service), then writes it
+     * in a short one if the service is still as it was read; a service changed in between (a
+     * concurrent update, stop or resume) makes it compute again, and a third collision answers 409.
+     */
+    private ServiceDoc change(String id, Caller caller, java.util.function.Function<ServiceDoc, Change> compute) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ServiceDoc read = readForWrite(id, caller);
+            Change change = compute.apply(read);
+            ServiceDoc saved = QuarkusTransaction.requiringNew().call(() -> {
+                ServiceDoc current = lockForWrite(id, caller);
+                if (!current.equals(read)) {
+                    return null;
+                }
+                return save(current, change.next(), change.revision(), change.module());
+            });
+            if (saved != null) {
+                return saved;
+            }
         }
-        insertRevision(doc);
-        publish(doc, revision, module);
-        return doc;
+        throw ApiException.conflict("service " + id + " kept changing while this change was made; try again");
     }
 
     /** Applies the fields a request carries; a changed spec becomes a new version. */
-    @Transactional
     public ServiceDoc update(String id, ServiceRequest request, Caller caller) {
-        ServiceDoc current = lockForWrite(id, caller);
+        return change(id, caller, current -> updated(current, request, caller));
+    }
+
+    private Change updated(ServiceDoc current, ServiceRequest request, Caller caller) {
         readOnly("id", request.id(), current.id());
         readOnly("projectId", request.projectId(), current.projectId());
         readOnly("packageId", request.packageId(), current.packageId());
@@ -114,14 +149,17 @@ public class DeploymentService {
                 current.creator(), current.createdAt(), current.updatedAt(),
                 triggers.check(request.triggers() == null ? current.triggers() : request.triggers(),
                         current.projectId(), current.id(), module, caller));
-        return save(current, next, revision, module);
+        return new Change(next, revision, module);
     }
 
     /** Makes an earlier version current again, as a new version. */
-    @Transactional
     public ServiceDoc restore(String id, int version, Caller caller) {
-        ServiceDoc current = lockForWrite(id, caller);
+        readForWrite(id, caller); // a 404 for whoever may not change it, before anything of its versions
         ServiceDoc old = revision(id, version);
+        return change(id, caller, current -> restored(current, old, caller));
+    }
+
+    private Change restored(ServiceDoc current, ServiceDoc old, Caller caller) {
         String bot = old.botUserName() == null || old.botUserName().equals(current.botUserName())
                 ? current.botUserName() : bots.bind(current.projectId(), old.botUserName(), caller);
         PackageDoc revision = packages.get().revision(current.packageId(), old.packageRevision());
@@ -131,7 +169,7 @@ public class DeploymentService {
                 old.runtime(), old.initParams(), old.maxAttempts(), old.executionTimeout(), old.onReset(),
                 old.drainTime(), bot, current.creator(), current.createdAt(), current.updatedAt(),
                 triggers.check(old.triggers(), current.projectId(), current.id(), module, caller));
-        return save(current, next, revision, module);
+        return new Change(next, revision, module);
     }
 
     /** Stops (Inactive) or resumes (Active) a service; this is not a new version. */
@@ -246,6 +284,13 @@ public class DeploymentService {
         }
         publish(saved, revision, module);
         return saved;
+    }
+
+    /** The service as it is, if the caller may change it; no lock (see {@link #change}). */
+    private ServiceDoc readForWrite(String id, Caller caller) {
+        ServiceDoc doc = load(id);
+        caller.mayWrite(doc.projectId(), () -> ApiException.notFound("service", id));
+        return doc;
     }
 
     private ServiceDoc lockForWrite(String id, Caller caller) {
