@@ -17,9 +17,9 @@ import java.util.UUID;
  * A developer with a project of its own, and the registry calls the tests make as that developer:
  * upload a codebase, push a package, read seed JSON.
  */
-final class Api {
+public final class Api {
 
-    final String project;
+    public final String project;
     final String token;
 
     private Api(String project, String token) {
@@ -28,7 +28,7 @@ final class Api {
     }
 
     /** A new user (from bot-service) who owns a new project; its token names the project. */
-    static Api newProject() {
+    public static Api newProject() {
         Identities.User user = Identities.user("dev");
         String project = Identities.project(user.token());
         return new Api(project, user.token());
@@ -74,13 +74,13 @@ final class Api {
     }
 
     /** Pushes the seed package (under a name of our choosing) and returns its id. */
-    String pushPackage(String name) {
+    public String pushPackage(String name) {
         ObjectNode pkg = seedPackage(codebase());
         pkg.put("name", name);
         return post("/packages", pkg).statusCode(201).extract().path("id");
     }
 
-    ValidatableResponse post(String path, Object body) {
+    public ValidatableResponse post(String path, Object body) {
         return request().contentType("application/json").body(body.toString()).post("/api/v1" + path).then();
     }
 
@@ -100,7 +100,7 @@ final class Api {
         return request().delete("/api/v1" + path).then();
     }
 
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return Json.mapper();
     }
 }

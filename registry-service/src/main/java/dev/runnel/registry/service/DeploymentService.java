@@ -91,7 +91,7 @@ public class DeploymentService {
     }
 
     /** A change computed from the service as it was read, with the checks other services made of it. */
-    private record Change(ServiceDoc next, PackageDoc revision, Module module) {
+    record Change(ServiceDoc next, PackageDoc revision, Module module) {
     }
 
     /**
@@ -99,7 +99,7 @@ public class DeploymentService {
      * in a short one if the service is still as it was read; a service changed in between (a
      * concurrent update, stop or resume) makes it compute again, and a third collision answers 409.
      */
-    private ServiceDoc change(String id, Caller caller, java.util.function.Function<ServiceDoc, Change> compute) {
+    ServiceDoc change(String id, Caller caller, java.util.function.Function<ServiceDoc, Change> compute) {
         for (int attempt = 0; attempt < 3; attempt++) {
             ServiceDoc read = readForWrite(id, caller);
             Change change = compute.apply(read);
@@ -122,7 +122,7 @@ public class DeploymentService {
         return change(id, caller, current -> updated(current, request, caller));
     }
 
-    private Change updated(ServiceDoc current, ServiceRequest request, Caller caller) {
+    Change updated(ServiceDoc current, ServiceRequest request, Caller caller) {
         readOnly("id", request.id(), current.id());
         readOnly("projectId", request.projectId(), current.projectId());
         readOnly("packageId", request.packageId(), current.packageId());
