@@ -88,16 +88,45 @@ class KubernetesDriverTest {
 
     /** What a kubelet would write: a pod of the service's current template, ready or waiting for a reason. */
     Pod pod(Deployment deployment, String suffix, boolean ready, String waiting) {
+        return pod(deployment, suffix, ready, waiting, null, null);
+    }
+
+    /** The same, with how its container last ended (exit code and termination message). */
+    Pod pod(Deployment deployment, String suffix, boolean ready, String waiting, Integer lastExit, String lastMessage) {
         Map<String, String> labels = new HashMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
         Pod pod = new PodBuilder().withNewMetadata().withName(deployment.getMetadata().getName() + "-" + suffix)
                 .withNamespace(NS).withLabels(labels).endMetadata()
                 .withNewSpec().withContainers(runner(deployment)).endSpec()
                 .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .withContainerStatuses(new ContainerStatusBuilder().withName("runner").withImage(runner(deployment).getImage())
-                        .withReady(ready).withNewState().withNewWaiting().withReason(waiting).withMessage(waiting == null
-                                ? null : "Back-off pulling image").endWaiting().endState().build())
+                .withContainerStatuses(container(deployment, ready, waiting, lastExit, lastMessage))
                 .endStatus().build();
         return client.resource(pod).createOr(existing -> existing.update());
+    }
+
+    static io.fabric8.kubernetes.api.model.ContainerStatus container(Deployment deployment, boolean ready, String waiting,
+                                                                  Integer lastExit, String lastMessage) {
+        ContainerStatusBuilder container = new ContainerStatusBuilder().withName("runner")
+                .withImage(runner(deployment).getImage()).withReady(ready).withNewState().withNewWaiting()
+                .withReason(waiting).withMessage(waiting == null ? null : "Back-off " + waiting).endWaiting().endState();
+        if (lastExit != null) {
+            container.withNewLastState().withNewTerminated().withExitCode(lastExit).withMessage(lastMessage)
+                    .endTerminated().endLastState();
+        }
+        return container.build();
+    }
+
+    @Test
+    void aFailedInitMakesTheServiceErrorWithItsTraceback() throws Exception {
+        OperatorTest.Project project = OperatorTest.project();
+        String id = OperatorTest.deploy(project, null, "kube-init-" + System.nanoTime());
+        Deployment deployment = await("the Deployment", () -> deployment(id), d -> true);
+        // the runner wrote the init error to the termination log; the kubelet restarts it with back-off
+        pod(deployment, "i", false, "CrashLoopBackOff", 3,
+                "{\"type\":\"RuntimeError\",\"message\":\"model missing\",\"traceback\":\"Traceback: model missing\"}");
+        JsonPath error = OperatorTest.awaitStatus(project, id, "Error");
+        assertThat(error.getString("errorInfo.reason")).isEqualTo("InitFailed");
+        assertThat(error.getString("errorInfo.message")).isEqualTo("RuntimeError: model missing");
+        assertThat(error.getString("errorInfo.traceback")).contains("Traceback");
     }
 
     @Test

@@ -16,8 +16,6 @@ import dev.runnel.kit.web.ApiException;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.DateTimeException;
@@ -195,7 +193,7 @@ public class Triggers {
         db.update("DELETE FROM triggers WHERE id = ?", id);
         String eventId = Outbox.newEventId();
         outbox.append(Topics.TRIGGERS, id, eventId, null);
-        afterCommit(() -> index.remove(id));
+        db.afterCommit(() -> index.remove(id));
     }
 
     private TriggerDoc lock(String id, Caller caller) {
@@ -210,23 +208,9 @@ public class Triggers {
         String eventId = Outbox.newEventId();
         TriggerDoc plain = doc.withStats(null);
         outbox.append(Topics.TRIGGERS, doc.id(), eventId, Db.json(plain));
-        afterCommit(() -> index.put(plain));
+        db.afterCommit(() -> index.put(plain));
     }
 
-    private void afterCommit(Runnable action) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    action.run();
-                }
-            }
-        });
-    }
 
     /** Reads and checks a trigger's spec; every problem is a 400 naming its field. */
     static TriggerDoc.Spec spec(String type, JsonNode s) {

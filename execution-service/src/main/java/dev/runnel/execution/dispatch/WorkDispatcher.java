@@ -6,9 +6,6 @@ import dev.runnel.kit.db.Db;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
@@ -30,31 +27,19 @@ public class WorkDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WorkDispatcher.class);
 
-    private final TransactionSynchronizationRegistry transactions;
+    private final Db db;
     private final String bootstrap;
     private KafkaProducer<String, String> producer;
 
-    public WorkDispatcher(TransactionSynchronizationRegistry transactions,
-                          @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.transactions = transactions;
+    public WorkDispatcher(Db db, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.db = db;
         this.bootstrap = bootstrap;
     }
 
     /** Sends {@code item} once the current transaction commits; nothing when it rolls back. */
     public void afterCommit(WorkItem item) {
         String payload = Db.json(item);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    send(item, payload);
-                }
-            }
-        });
+        db.afterCommit(() -> send(item, payload));
     }
 
     private void send(WorkItem item, String payload) {

@@ -19,8 +19,6 @@ import dev.runnel.kit.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.runnel.execution.dispatch.Waiters;
 import dev.runnel.execution.dispatch.WorkDispatcher;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
@@ -340,18 +338,7 @@ public class ExecutionService {
         save(done, "status = ?, dispatch_after = NULL", entry.status());
         announce(done, ExecutionEvent.Type.finished);
         // waiters on this instance wake at commit; those on others hear the finished event
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    waiters.wake(done.id(), done);
-                }
-            }
-        });
+        db.afterCommit(() -> waiters.wake(done.id(), done));
         return done;
     }
 

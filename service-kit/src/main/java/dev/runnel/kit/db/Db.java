@@ -3,6 +3,9 @@ package dev.runnel.kit.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.Json;
 import io.agroal.api.AgroalDataSource;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -29,9 +32,30 @@ public class Db {
     }
 
     private final AgroalDataSource dataSource;
+    private final TransactionSynchronizationRegistry transactions;
 
-    public Db(AgroalDataSource dataSource) {
+    public Db(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions) {
         this.dataSource = dataSource;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Runs {@code action} once the current transaction commits, and never if it rolls back: what
+     * must not happen for a write that did not happen (a Kafka send, a wake-up, an in-memory index).
+     */
+    public void afterCommit(Runnable action) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    action.run();
+                }
+            }
+        });
     }
 
     public <T> List<T> list(String sql, Row<T> row, Object... params) {

@@ -2,9 +2,6 @@ package dev.runnel.kit.outbox;
 
 import dev.runnel.kit.db.Db;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -21,12 +18,10 @@ public class Outbox {
 
     private final Db db;
     private final OutboxPublisher publisher;
-    private final TransactionSynchronizationRegistry transactions;
 
-    public Outbox(Db db, OutboxPublisher publisher, TransactionSynchronizationRegistry transactions) {
+    public Outbox(Db db, OutboxPublisher publisher) {
         this.db = db;
         this.publisher = publisher;
-        this.transactions = transactions;
     }
 
     /** A new event id, for the caller to put in the payload too. */
@@ -43,18 +38,7 @@ public class Outbox {
     public void append(String topic, String key, String eventId, String payload) {
         db.update("INSERT INTO outbox (topic, msg_key, payload, event_id, traceparent) VALUES (?, ?, ?, ?, ?)",
                 topic, key, payload, eventId, newTraceparent());
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    publisher.wake();
-                }
-            }
-        });
+        db.afterCommit(publisher::wake);
     }
 
     static String newTraceparent() {
