@@ -10,6 +10,11 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /** The autoscaler driving local replica processes with real executions. */
@@ -24,11 +29,41 @@ class AutoscaleTest {
         return driver.replicas(serviceId).stream().filter(LocalProcessDriver.LocalReplica::alive).count();
     }
 
+    /** What the autoscaler logs, as it would be printed. */
+    static final class Decisions extends Handler {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(LogRecord record) {
+            lines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Test
     void aServiceScalesWithItsWorkToItsMaxAndToZeroWhenIdle() throws Exception {
+        Decisions decisions = new Decisions();
+        Logger scaling = Logger.getLogger("dev.runnel.operator.autoscale.Scaling");
+        scaling.addHandler(decisions);
+        try {
+            scalesWithItsWork(decisions);
+        } finally {
+            scaling.removeHandler(decisions);
+        }
+    }
+
+    private void scalesWithItsWork(Decisions decisions) throws Exception {
         OperatorTest.Project project = OperatorTest.project();
         String service = LabTest.deployLab(project, Map.of("runtime", Map.of("concurrency", 1, "autoscaler",
                 Map.of("minReplicas", 0, "maxReplicas", 2, "queueLength", 1, "cooldownSeconds", 3))));
+        String name = project.as().get("/services/" + service).then().extract().jsonPath().getString("name");
         OperatorTest.sleep(1500);
         assertThat(alive(service)).as("no work, min 0: no replica").isZero();
         assertThat(project.as().get("/services/" + service + "/status").then().extract().jsonPath()
@@ -64,5 +99,12 @@ class AutoscaleTest {
         assertThat(metrics).contains("runnel_autoscaler_desired_replicas{service=\"" + service + "\"}")
                 .contains("runnel_autoscaler_queued{service=\"" + service + "\"}")
                 .contains("runnel_autoscaler_decisions_total{service=\"" + service + "\"}");
+        // every change is logged with the inputs it was decided from
+        String inputs = "min 0, max 2, queueLength 1, cooldown 3s)";
+        assertThat(decisions.lines).filteredOn(line -> line.startsWith("autoscaler of " + name + ": "))
+                .anyMatch(line -> line.matches(".*: 2 replicas \\(scale up; queued \\d+, in flight \\d+, needed [2-5], "
+                        + java.util.regex.Pattern.quote(inputs)))
+                .anyMatch(line -> line.matches(".*: 0 replicas \\(scale down after a cooldown of 3s; queued 0, in flight 0,"
+                        + " needed 0, " + java.util.regex.Pattern.quote(inputs)));
     }
 }

@@ -211,11 +211,19 @@ class HelmChartTest {
             assertThat(Files.readString(root().resolve(module).resolve("pom.xml")))
                     .as(module + " is a Quarkus application (target/quarkus-app)").contains("quarkus-maven-plugin");
         }
-        assertThat(script).contains("Dockerfile.runner").contains("runnel/runner:");
+        assertThat(script).contains("Dockerfile.base").contains("Dockerfile.runner").contains("runnel/runner:");
+        // the build context is the Maven build's outputs only: each image's must be let in
+        List<String> context = Files.readAllLines(root().resolve(".dockerignore"));
+        for (String module : modules) {
+            assertThat(context).as(".dockerignore lets in " + module).contains("!" + module + "/target/quarkus-app");
+        }
         // what the runner image copies exists once the runner module is built
         for (String line : Files.readAllLines(docker.resolve("Dockerfile.runner"))) {
             if (line.startsWith("COPY ")) {
-                assertThat(root().resolve(line.split("\\s+")[1])).exists();
+                String source = line.split("\\s+")[1];
+                assertThat(root().resolve(source)).exists();
+                assertThat(context).as(".dockerignore lets in " + source)
+                        .contains("!" + source.replaceAll("/$", ""));
             }
         }
     }
