@@ -116,6 +116,28 @@ class KubernetesDriverTest {
     }
 
     @Test
+    void whatRunsForAServiceTheSpecTopicDoesNotHaveIsRemoved() throws Exception {
+        // a RunnelService an operator made for a service deleted while it was down, whose tombstone
+        // was compacted away before it came back: nothing on service-specs will ever name it again
+        String id = "0rphan" + Long.toHexString(System.nanoTime());
+        dev.runnel.contracts.ServiceSpec gone = dev.runnel.operator.kubernetes.KubernetesDriverRestartTest.spec(id, 1);
+        RunnelService orphan = new RunnelService();
+        orphan.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(RunnelService.nameOf(id))
+                .withNamespace(NS).withLabels(ReplicaDeployment.labels(id)).build());
+        orphan.setSpec(dev.runnel.operator.kubernetes.KubernetesDriver.specOf(gone, 1, RunnelService.nameOf(id) + "-bot"));
+        client.resource(orphan).inNamespace(NS).create();
+        // while a live service beside it keeps what it has
+        OperatorTest.Project project = OperatorTest.project();
+        String live = OperatorTest.deploy(project, null, "kube-live-" + System.nanoTime());
+        await("the live service's Deployment", () -> deployment(live), d -> true);
+
+        await("the orphan's RunnelService removed", () -> service(id) == null ? Boolean.TRUE : null, done -> done);
+        await("the orphan's Deployment removed", () -> deployment(id) == null ? Boolean.TRUE : null, done -> done);
+        assertThat(service(live)).isNotNull();
+        assertThat(deployment(live)).isNotNull();
+    }
+
+    @Test
     void aFailedInitMakesTheServiceErrorWithItsTraceback() throws Exception {
         OperatorTest.Project project = OperatorTest.project();
         String id = OperatorTest.deploy(project, null, "kube-init-" + System.nanoTime());

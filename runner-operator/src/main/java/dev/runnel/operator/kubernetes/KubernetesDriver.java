@@ -309,6 +309,23 @@ public class KubernetesDriver implements ReplicaDriver {
         return new Observed(status.readyReplicas == null ? 0 : status.readyReplicas, error, replicas);
     }
 
+    @Override
+    public Set<String> services() {
+        Set<String> ids = new java.util.HashSet<>();
+        for (RunnelService service : services.getStore().list()) {
+            if (service.getSpec() != null && service.getSpec().serviceId != null) {
+                ids.add(service.getSpec().serviceId);
+            }
+        }
+        for (Deployment deployment : deployments.getStore().list()) {
+            Map<String, String> labels = deployment.getMetadata().getLabels();
+            if (labels != null && labels.get(ReplicaDeployment.SERVICE_LABEL) != null) {
+                ids.add(labels.get(ReplicaDeployment.SERVICE_LABEL));
+            }
+        }
+        return ids;
+    }
+
     /** Writes made to the API server since start (the reconcile benchmark counts them). */
     public long writes() {
         return writes.get();

@@ -247,6 +247,11 @@ public class LocalProcessDriver implements ReplicaDriver {
     }
 
     @Override
+    public java.util.Set<String> services() {
+        return java.util.Set.copyOf(services.keySet());
+    }
+
+    @Override
     public void close() {
         services.values().forEach(s -> s.replicas.forEach(LocalReplica::stop));
     }

@@ -45,6 +45,8 @@ public class Reconciler {
     private final String bootstrap;
     private final Map<String, ServiceSpec> specs = new ConcurrentHashMap<>();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    /** Services whose last spec record is not a tombstone, readable or not. */
+    private final Set<String> onTopic = ConcurrentHashMap.newKeySet();
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private ConsumerLoop specLoop;
@@ -75,7 +77,9 @@ public class Reconciler {
                     if (record.value() == null) {
                         deleted.add(record.key());
                         specs.remove(record.key());
+                        onTopic.remove(record.key());
                     } else {
+                        onTopic.add(record.key());
                         ServiceSpec spec = read(record.value());
                         if (spec != null) {
                             deleted.remove(spec.serviceId());
@@ -104,6 +108,7 @@ public class Reconciler {
                 Thread.sleep(config.reconcileInterval().toMillis());
                 Set<String> services = new HashSet<>(specs.keySet());
                 services.addAll(deleted);
+                services.addAll(orphans());
                 for (String serviceId : services) {
                     try {
                         reconcile(serviceId);
@@ -115,6 +120,25 @@ public class Reconciler {
                 return;
             }
         }
+    }
+
+    /**
+     * What the driver runs for services the spec topic does not have (any more): once the topic is
+     * read to where it ended at start, they are deleted services whose tombstone was compacted away
+     * while the operator was down, and are removed like any deleted service.
+     */
+    private Set<String> orphans() {
+        if (!specLoop.caughtUp()) {
+            return Set.of();
+        }
+        Set<String> orphans = new HashSet<>(driver.services());
+        orphans.removeAll(onTopic);
+        for (String orphan : orphans) {
+            if (deleted.add(orphan)) {
+                LOG.infof("service %s runs but is not on %s: removing it", orphan, Topics.SERVICE_SPECS);
+            }
+        }
+        return orphans;
     }
 
     void reconcile(String serviceId) {

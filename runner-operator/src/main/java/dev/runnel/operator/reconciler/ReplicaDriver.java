@@ -33,6 +33,9 @@ public interface ReplicaDriver {
 
     Observed observe(ServiceSpec spec);
 
+    /** The services the driver runs something for (replicas, or resources in a cluster). */
+    java.util.Set<String> services();
+
     /** Stops what the driver runs itself (local processes) when the operator stops; replicas in a cluster stay. */
     default void close() {
     }

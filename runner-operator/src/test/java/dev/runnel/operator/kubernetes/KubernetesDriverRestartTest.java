@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The driver on its own against the mock API server: what it finds when it starts, it reconciles. */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesDriverRestartTest {
+public class KubernetesDriverRestartTest {
 
     static KubernetesClient client;
 
@@ -32,7 +32,7 @@ class KubernetesDriverRestartTest {
         }
     }
 
-    static ServiceSpec spec(String id, int replicas) {
+    public static ServiceSpec spec(String id, int replicas) {
         return new ServiceSpec("e1", id, "p1", "svc", 1, true, "pkg", "package", 1, CodebaseRef.blob("0".repeat(64), 10),
                 new Module("default_module", "ServiceRunner", "main.py", List.of(), List.of(new Module.Function("run",
                         null, List.of(), List.of()))), JsonNodeFactory.instance.objectNode(),

@@ -30,6 +30,9 @@ public final class ConsumerLoop implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
+    /** The ends of the first partitions assigned, as they were then; null once read up to them. */
+    private Map<TopicPartition, Long> ends;
+    private volatile boolean caughtUp;
 
     private ConsumerLoop(String name, KafkaConsumer<String, String> consumer, Runnable subscribe,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
@@ -93,14 +96,17 @@ public final class ConsumerLoop implements AutoCloseable {
             while (running) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
+                    checkCaughtUp();
                     continue;
                 }
                 if (batches && handledAsBatch(records, handler)) {
+                    checkCaughtUp();
                     continue;
                 }
                 if (!handledOneByOne(records, handler)) {
                     Thread.sleep(1000);
                 }
+                checkCaughtUp();
             }
         } catch (WakeupException e) {
             // closing
@@ -110,6 +116,37 @@ public final class ConsumerLoop implements AutoCloseable {
             LOG.errorf(e, "%s stopped", thread.getName());
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Whether the handler has seen every record that was in the topics when this loop got its first
+     * partitions: a loop that reads a compacted topic from its start then knows its whole state.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private void checkCaughtUp() {
+        if (caughtUp) {
+            return;
+        }
+        try {
+            if (ends == null) {
+                if (consumer.assignment().isEmpty()) {
+                    return;
+                }
+                ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5));
+            }
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                if (consumer.assignment().contains(end.getKey())
+                        && consumer.position(end.getKey(), Duration.ofSeconds(5)) < end.getValue()) {
+                    return;
+                }
+            }
+            caughtUp = true;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.debugf("%s: cannot tell yet whether it caught up (%s)", thread.getName(), e.getMessage());
         }
     }
 

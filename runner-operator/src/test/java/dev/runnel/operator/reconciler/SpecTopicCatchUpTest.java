@@ -1,0 +1,82 @@
+package dev.runnel.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.testsupport.RunnelInfrastructure;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator removes what runs for services missing from the spec topic only once it has read the
+ * topic to where it ended at start: a loop is caught up only after its handler saw every record
+ * that was there, never before (real Kafka).
+ */
+class SpecTopicCatchUpTest {
+
+    @Test
+    void aLoopIsCaughtUpOnlyAfterItsHandlerSawEveryRecordThatWasThere() throws Exception {
+        String bootstrap = RunnelInfrastructure.kafka().bootstrapServers();
+        String topic = "catch-up-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        }
+        int before = 300;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
+                "bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < before; i++) {
+                producer.send(new ProducerRecord<>(topic, "service-" + i, "{}"));
+            }
+            producer.flush();
+
+            AtomicInteger seen = new AtomicInteger();
+            AtomicInteger handledAfterCaughtUp = new AtomicInteger();
+            AtomicReference<ConsumerLoop> loop = new AtomicReference<>();
+            loop.set(ConsumerLoop.start(bootstrap, "catch-up-" + UUID.randomUUID(), List.of(topic), "earliest",
+                    record -> {
+                        ConsumerLoop started = loop.get();
+                        if (started != null && started.caughtUp() && !record.key().equals("service-new")) {
+                            handledAfterCaughtUp.incrementAndGet();
+                        }
+                        seen.incrementAndGet();
+                        sleep(2); // slow enough that a premature "caught up" would show
+                    }));
+            try {
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (!loop.get().caughtUp() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(loop.get().caughtUp()).isTrue();
+                assertThat(seen.get()).as("caught up: every record that was there was handled").isEqualTo(before);
+                assertThat(handledAfterCaughtUp.get()).as("records of the start handled after 'caught up'").isZero();
+
+                // records after the start do not take it back
+                producer.send(new ProducerRecord<>(topic, "service-new", "{}")).get();
+                while (seen.get() < before + 1 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(seen.get()).isEqualTo(before + 1);
+                assertThat(loop.get().caughtUp()).isTrue();
+            } finally {
+                loop.get().close();
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
