@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +33,9 @@ public class Scaling {
     private final OperatorConfig config;
     private final MeterRegistry metrics;
     private final Map<String, Scaled> byService = new ConcurrentHashMap<>();
+    /** The backlog of every autoscaled service, measured in one batch for the current round. */
+    private volatile Map<String, Long> measured = Map.of();
+    private volatile String unmeasured;
 
     /** A service's autoscaler and the values its gauges read. */
     private static final class Scaled {
@@ -53,6 +58,37 @@ public class Scaling {
     }
 
     /**
+     * Measures the backlog of every active autoscaled service at once (four requests to Kafka), for
+     * the {@link #replicas} calls of the round that follows.
+     */
+    public void measure(Collection<ServiceSpec> specs) {
+        List<String> autoscaled = specs.stream().filter(s -> s.active() && s.runtime().autoscaler() != null)
+                .map(ServiceSpec::serviceId).toList();
+        try {
+            measured = backlog.queued(autoscaled);
+            unmeasured = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            measured = Map.of();
+            unmeasured = "interrupted";
+        } catch (Exception e) {
+            measured = Map.of();
+            unmeasured = String.valueOf(e.getMessage());
+        }
+    }
+
+    private long queued(String serviceId) throws Exception {
+        Long queued = measured.get(serviceId);
+        if (queued != null) {
+            return queued;
+        }
+        if (unmeasured != null) {
+            throw new IllegalStateException(unmeasured);
+        }
+        return backlog.queued(serviceId); // a service that was not in the round's batch
+    }
+
+    /**
      * The replicas {@code spec} asks for now; the last decision when its load cannot be read.
      *
      * @param running how many replicas the service has now, asked only when its autoscaler starts
@@ -69,7 +105,7 @@ public class Scaling {
         Scaled scaled = byService.computeIfAbsent(spec.serviceId(), id -> register(id, running.getAsInt()));
         Autoscaler.Load load;
         try {
-            load = new Autoscaler.Load(backlog.queued(spec.serviceId()),
+            load = new Autoscaler.Load(queued(spec.serviceId()),
                     heartbeats.inFlight(spec.serviceId(), config.readyWithin()));
         } catch (Exception e) {
             LOG.warnf("autoscaler of %s: cannot read its load (%s); keeping %d replicas", spec.name(), e.getMessage(),

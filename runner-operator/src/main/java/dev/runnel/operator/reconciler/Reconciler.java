@@ -109,6 +109,7 @@ public class Reconciler {
                 Set<String> services = new HashSet<>(specs.keySet());
                 services.addAll(deleted);
                 services.addAll(orphans());
+                scaling.measure(specs.values());
                 for (String serviceId : services) {
                     try {
                         reconcile(serviceId);
