@@ -11,6 +11,15 @@ public interface KubernetesConfig {
     /** Where services' resources go; the client's namespace when absent. */
     Optional<String> namespace();
 
+    /** The Lease operators elect the one that reconciles with, in the namespace. */
+    @WithDefault("runnel-operator")
+    String leaseName();
+
+    /** The namespace: the configured one, else the client's, else {@code default}. */
+    default String namespaceOf(io.fabric8.kubernetes.client.KubernetesClient client) {
+        return namespace().orElse(java.util.Objects.requireNonNullElse(client.getNamespace(), "default"));
+    }
+
     /** Runnel's runner image, for services that name no {@code runnerImage}. */
     @WithDefault("runnel/runner:latest")
     String runnerImage();

@@ -70,7 +70,7 @@ public class KubernetesDriver implements ReplicaDriver {
     @Inject
     public KubernetesDriver(KubernetesClient client, KubernetesConfig kubernetes, OperatorConfig config,
                             @ConfigProperty(name = "kafka.bootstrap.servers") String kafka) {
-        this(client, kubernetes.namespace().orElse(Objects.requireNonNullElse(client.getNamespace(), "default")),
+        this(client, kubernetes.namespaceOf(client),
                 new ReplicaDeployment.Settings(kubernetes.kafka().orElse(kafka), config.api(),
                         kubernetes.runnerImage(), kubernetes.imagePullPolicy(), kubernetes.serviceAccount().orElse(null),
                         ReplicaDeployment.selector(kubernetes.gpuNodeSelector()),

@@ -42,6 +42,7 @@ public class Reconciler {
     private final ReplicaDriver driver;
     private final BotCredentials credentials;
     private final Scaling scaling;
+    private final Leadership leadership;
     private final String bootstrap;
     private final Map<String, ServiceSpec> specs = new ConcurrentHashMap<>();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
@@ -61,8 +62,9 @@ public class Reconciler {
     }
 
     public Reconciler(OperatorConfig config, ReplicaDriver driver, BotCredentials credentials, Scaling scaling,
-                      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+                      Leadership leadership, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.config = config;
+        this.leadership = leadership;
         this.driver = driver;
         this.credentials = credentials;
         this.scaling = scaling;
@@ -70,6 +72,14 @@ public class Reconciler {
     }
 
     void start(@Observes StartupEvent event) {
+        leadership.leading().thenRun(this::begin);
+    }
+
+    /** Once this operator leads: reads the specs from the start of the topic and reconciles every round. */
+    private synchronized void begin() {
+        if (!running) {
+            return;
+        }
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(),
                 new StringSerializer());
         specLoop = ConsumerLoop.start(bootstrap, "runner-operator-specs-" + UUID.randomUUID(),
@@ -94,7 +104,12 @@ public class Reconciler {
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
+        synchronized (this) {
+            running = false;
+        }
+        if (loop == null) {
+            return; // never led
+        }
         loop.interrupt();
         loop.join(5000);
         specLoop.close();
