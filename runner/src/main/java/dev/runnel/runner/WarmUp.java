@@ -1,7 +1,14 @@
 package dev.runnel.runner;
 
-import dev.runnel.contracts.ReplicaHeartbeat;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
+import dev.runnel.contracts.Module;
+import dev.runnel.contracts.ReplicaHeartbeat;
+import dev.runnel.contracts.Runtime;
+import dev.runnel.contracts.ServiceSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +24,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code -XX:ArchiveClassesAtExit}, so that replicas start from an archive of the classes they load
  * (class-data sharing) instead of reading and verifying them from the jar every time.
  *
- * <p>Takes the same environment as {@link Replica}.
+ * <p>Takes the same environment as {@link Replica}; without {@code RUNNEL_SPEC_FILE} it goes through
+ * the start of a sample service with nothing to reach (how the runner image makes its archive at build
+ * time).
  */
 public final class WarmUp {
 
@@ -25,7 +34,11 @@ public final class WarmUp {
     }
 
     public static void main(String[] args) throws Exception {
-        RunnerConfig config = RunnerConfig.fromEnvironment(System.getenv());
+        Map<String, String> env = System.getenv();
+        if (env.get("RUNNEL_SPEC_FILE") == null) {
+            env = sample();
+        }
+        RunnerConfig config = RunnerConfig.fromEnvironment(env);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", config.kafka(),
                 "acks", "all", "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(),
                 new StringSerializer());
@@ -41,5 +54,22 @@ public final class WarmUp {
             }
             producer.close(Duration.ZERO);
         }
+    }
+
+    /** The environment of a sample service's replica, whose Kafka and API nobody listens at. */
+    static Map<String, String> sample() throws java.io.IOException {
+        ServiceSpec spec = new ServiceSpec("warm-up", "warm-up", "warm-up", "warm-up", 1, true, "warm-up", "warm-up", 1,
+                CodebaseRef.blob("0".repeat(64), 0), new Module("default_module", "ServiceRunner", "main.py", List.of(),
+                List.of(new Module.Function("run", null, List.of(new Module.FunctionIo("item", "Item", null, null)),
+                        List.of()))), JsonNodeFactory.instance.objectNode(),
+                new Runtime(false, 1, 10, null, "regular-s", null), 3, 3600, "failed", 600, "bot@warm-up",
+                Instant.now(), null);
+        Path file = Files.createTempFile("runnel-warm-up", ".json");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, Json.mapper().writeValueAsString(spec));
+        String nowhere = "127.0.0.1:9"; // the discard port: connections are refused at once
+        return Map.of("RUNNEL_SPEC_FILE", file.toString(), "RUNNEL_KAFKA", nowhere,
+                "RUNNEL_API", "http://" + nowhere + "/api/v1", "RUNNEL_BOT_CREDENTIAL", "warm-up",
+                "RUNNEL_RUNTIME_DIR", System.getProperty("java.io.tmpdir"), "RUNNEL_REPLICA_ID", "warm-up");
     }
 }
