@@ -33,6 +33,13 @@ class LabTest {
 
     /** Deploys the lab package with these service settings; returns the service id once it is Active. */
     static String deployLab(OperatorTest.Project project, Map<String, Object> settings) throws Exception {
+        String id = deployLabNoWait(project, settings);
+        OperatorTest.awaitStatus(project, id, "Active");
+        return id;
+    }
+
+    /** Deploys without waiting for the operator to report the service. */
+    static String deployLabNoWait(OperatorTest.Project project, Map<String, Object> settings) throws Exception {
         String codebase = project.as().contentType("application/zip")
                 .body(OperatorTest.zip(Map.of("main.py", resource("main.py"))))
                 .post("/codebases?projectId=" + project.id()).then().statusCode(201).extract().path("id");
@@ -43,10 +50,8 @@ class LabTest {
                 .statusCode(201).extract().path("id");
         ObjectNode service = Json.mapper().valueToTree(settings);
         service.put("name", "lab-" + System.nanoTime()).put("packageId", packageId);
-        String id = project.as().contentType("application/json").body(service.toString()).post("/services").then()
+        return project.as().contentType("application/json").body(service.toString()).post("/services").then()
                 .statusCode(201).extract().path("id");
-        OperatorTest.awaitStatus(project, id, "Active");
-        return id;
     }
 
     static String execute(OperatorTest.Project project, String serviceId, String function, Map<String, Object> input) {

@@ -36,6 +36,7 @@ public class Scaling {
     /** The backlog of every autoscaled service, measured in one batch for the current round. */
     private volatile Map<String, Long> measured = Map.of();
     private volatile String unmeasured;
+    private final java.util.Set<String> demanded = ConcurrentHashMap.newKeySet();
 
     /** A service's autoscaler and the values its gauges read. */
     private static final class Scaled {
@@ -105,7 +106,8 @@ public class Scaling {
         Scaled scaled = byService.computeIfAbsent(spec.serviceId(), id -> register(id, running.getAsInt()));
         Autoscaler.Load load;
         try {
-            load = new Autoscaler.Load(queued(spec.serviceId()),
+            long queued = queued(spec.serviceId());
+            load = new Autoscaler.Load(demanded.remove(spec.serviceId()) ? Math.max(1, queued) : queued,
                     heartbeats.inFlight(spec.serviceId(), config.readyWithin()));
         } catch (Exception e) {
             LOG.warnf("autoscaler of %s: cannot read its load (%s); keeping %d replicas", spec.name(), e.getMessage(),
@@ -129,6 +131,20 @@ public class Scaling {
                     range.queueLength(), range.cooldownSeconds());
         }
         return decision.replicas();
+    }
+
+    /**
+     * An execution was just created for the service: its work item may not be on the work topic yet,
+     * but the next decision counts it as queued.
+     */
+    public void demand(String serviceId) {
+        demanded.add(serviceId);
+    }
+
+    /** Whether the service's autoscaler last decided on no replica (or has decided nothing yet). */
+    public boolean atZero(String serviceId) {
+        Scaled scaled = byService.get(serviceId);
+        return scaled == null || scaled.desired.get() == 0;
     }
 
     private Scaled register(String serviceId, int running) {

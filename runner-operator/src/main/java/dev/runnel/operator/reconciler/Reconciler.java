@@ -1,5 +1,6 @@
 package dev.runnel.operator.reconciler;
 
+import dev.runnel.contracts.ExecutionEvent;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,6 +53,9 @@ public class Reconciler {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private ConsumerLoop specLoop;
+    /** Executions created for services at zero replicas: the next round starts at once. */
+    private ConsumerLoop wakeLoop;
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private Thread loop;
     private volatile boolean running = true;
 
@@ -97,6 +102,12 @@ public class Reconciler {
                         }
                     }
                 });
+        wakeLoop = ConsumerLoop.start(bootstrap, "runner-operator-wake-" + UUID.randomUUID(),
+                List.of(Topics.EXECUTION_EVENTS), "latest", record -> {
+                    if (record.value() != null && record.value().contains("\"created\"")) {
+                        wakeFor(record.value());
+                    }
+                });
         loop = new Thread(this::run, "reconciler");
         loop.setDaemon(true);
         loop.start();
@@ -113,6 +124,7 @@ public class Reconciler {
         loop.interrupt();
         loop.join(5000);
         specLoop.close();
+        wakeLoop.close();
         driver.close();
         producer.close(Duration.ofSeconds(2));
     }
@@ -120,7 +132,9 @@ public class Reconciler {
     private void run() {
         while (running) {
             try {
-                Thread.sleep(config.reconcileInterval().toMillis());
+                if (wake.tryAcquire(config.reconcileInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                    wake.drainPermits();
+                }
                 Set<String> services = new HashSet<>(specs.keySet());
                 services.addAll(deleted);
                 services.addAll(orphans());
@@ -135,6 +149,24 @@ public class Reconciler {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * An execution was created: when its service is autoscaled and has no replica, reconciling now
+     * instead of at the next round starts one up to a round sooner.
+     */
+    private void wakeFor(String json) {
+        try {
+            ExecutionEvent event = Json.mapper().readValue(json, ExecutionEvent.class);
+            ServiceSpec spec = specs.get(event.serviceId());
+            if (event.type() == ExecutionEvent.Type.created && spec != null && spec.active()
+                    && spec.runtime().autoscaler() != null && scaling.atZero(spec.serviceId())) {
+                scaling.demand(spec.serviceId()); // its work item may reach the topic after this round reads it
+                wake.release();
+            }
+        } catch (Exception e) {
+            LOG.debugf("skipping an unreadable execution event: %s", e.getMessage());
         }
     }
 

@@ -1,0 +1,52 @@
+package dev.runnel.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call to a service at zero replicas starts one at once: the operator reconciles when the execution
+ * is created, not at its next round. Here rounds are a minute apart, so only the wake-up can start the
+ * replica before the call's wait ends (local processes, real executions).
+ */
+@QuarkusTest
+@TestProfile(ScaleFromZeroTest.SlowRounds.class)
+@WithTestResource(OperatorWorld.class)
+class ScaleFromZeroTest {
+
+    /** Rounds a minute apart. */
+    public static class SlowRounds implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("runnel.operator.reconcile-interval", "60s");
+        }
+    }
+
+    @Test
+    void aCallToAServiceAtZeroStartsAReplicaWithoutWaitingForTheNextRound() throws Exception {
+        OperatorTest.Project project = OperatorTest.project();
+        // no waiting for the operator's report: its first round is a minute away
+        String service = LabTest.deployLabNoWait(project, Map.of("runtime", Map.of("concurrency", 1, "autoscaler",
+                Map.of("minReplicas", 0, "maxReplicas", 1, "queueLength", 1, "cooldownSeconds", 300))));
+        String id = null;
+        for (int attempt = 0; id == null; attempt++) {
+            // execution-service takes the new service's spec from the topic a moment after it was deployed
+            var created = project.as().contentType("application/json")
+                    .body(Map.of("functionName", "slow", "input", Map.of("seconds", 0))).post("/executions/" + service);
+            if (created.statusCode() == 201) {
+                id = created.then().extract().path("id");
+            } else {
+                assertThat(attempt).as("the execution is created: " + created.asString()).isLessThan(50);
+                OperatorTest.sleep(100);
+            }
+        }
+        // well within a round (60 s, the first one a minute after the operator started)
+        assertThat(project.as().get("/executions/" + id + "/wait?timeout=30").then().statusCode(200).extract()
+                .jsonPath().getString("latestStatus.status")).isEqualTo("success");
+    }
+}
