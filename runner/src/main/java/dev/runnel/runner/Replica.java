@@ -61,6 +61,8 @@ public final class Replica {
     private final PlatformClient platform;
     /** Created beside the Python worker's start: the Kafka client's classes take a while to load. */
     private final CompletableFuture<KafkaProducer<String, String>> producer;
+    /** The work consumer, made while the worker starts; it joins its group when the replica is ready. */
+    private final CompletableFuture<KafkaConsumer<String, String>> workConsumer;
     /** The worker process, started before anything else (see {@link #main}). */
     private final Process python;
     /** The bot's first token, asked for as the process starts (see {@link #main}). */
@@ -97,6 +99,7 @@ public final class Replica {
         this.platform = platform;
         this.firstToken = firstToken;
         this.producer = producer;
+        this.workConsumer = CompletableFuture.supplyAsync(this::newWorkConsumer, Replica::onItsOwnThread);
         config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
     }
 
@@ -233,15 +236,19 @@ public final class Replica {
      * beyond the free slots are left in the topic (a seek back) for this or another replica, and a
      * finished call wakes the loop at once. Offsets of taken items are committed without waiting.
      */
-    private int workLoop() {
-        int concurrency = config.spec().runtime().concurrency();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+    private KafkaConsumer<String, String> newWorkConsumer() {
+        return new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", config.kafka(), "group.id", Topics.workGroup(config.spec().serviceId()),
                 "enable.auto.commit", "false", "auto.offset.reset", "earliest",
-                "max.poll.records", String.valueOf(concurrency), "metadata.max.age.ms", "5000",
+                "max.poll.records", String.valueOf(config.spec().runtime().concurrency()), "metadata.max.age.ms", "5000",
                 // a replica that dies gives its partitions to the others within seconds
                 "session.timeout.ms", "8000", "heartbeat.interval.ms", "2000"),
-                new StringDeserializer(), new StringDeserializer())) {
+                new StringDeserializer(), new StringDeserializer());
+    }
+
+    private int workLoop() {
+        int concurrency = config.spec().runtime().concurrency();
+        try (KafkaConsumer<String, String> consumer = workConsumer.join()) {
             consumer.subscribe(List.of(Topics.work(config.spec().serviceId())));
             while (!stopping) {
                 if (!worker.isAlive()) {
