@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -36,7 +37,7 @@ public class Scaling {
     /** The backlog of every autoscaled service, measured in one batch for the current round. */
     private volatile Map<String, Long> measured = Map.of();
     private volatile String unmeasured;
-    private final java.util.Set<String> demanded = ConcurrentHashMap.newKeySet();
+    private final Set<String> demanded = ConcurrentHashMap.newKeySet();
 
     /** A service's autoscaler and the values its gauges read. */
     private static final class Scaled {

@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -311,7 +312,7 @@ public class KubernetesDriver implements ReplicaDriver {
 
     @Override
     public Set<String> services() {
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (RunnelService service : services.getStore().list()) {
             if (service.getSpec() != null && service.getSpec().serviceId != null) {
                 ids.add(service.getSpec().serviceId);

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -247,8 +248,8 @@ public class LocalProcessDriver implements ReplicaDriver {
     }
 
     @Override
-    public java.util.Set<String> services() {
-        return java.util.Set.copyOf(services.keySet());
+    public Set<String> services() {
+        return Set.copyOf(services.keySet());
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +56,7 @@ public class Reconciler {
     private ConsumerLoop specLoop;
     /** Executions created for services at zero replicas: the next round starts at once. */
     private ConsumerLoop wakeLoop;
-    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    private final Semaphore wake = new Semaphore(0);
     private Thread loop;
     private volatile boolean running = true;
 

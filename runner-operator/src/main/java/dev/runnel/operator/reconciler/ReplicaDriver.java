@@ -2,6 +2,7 @@ package dev.runnel.operator.reconciler;
 
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
+import java.util.Set;
 
 /**
  * Runs the replicas of services somewhere: local processes ({@code local}) or a Deployment per service
@@ -34,7 +35,7 @@ public interface ReplicaDriver {
     Observed observe(ServiceSpec spec);
 
     /** The services the driver runs something for (replicas, or resources in a cluster). */
-    java.util.Set<String> services();
+    Set<String> services();
 
     /** Stops what the driver runs itself (local processes) when the operator stops; replicas in a cluster stay. */
     default void close() {
