@@ -6,12 +6,10 @@ same call on a warm replica, in one run.
 
 Needs a running platform (./runnel up). BENCH_RUNS (default 5) rounds after one that warms the platform.
 """
-import io
 import os
 import statistics
 import sys
 import time
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sync_roundtrip as platform  # noqa: E402  (the same helpers)
@@ -43,21 +41,10 @@ def until(what, check, seconds=120):
 
 
 def main():
-    bearer = platform.token()
-    project = platform.call("POST", "/projects", bearer, {"name": "bench-first-call"})["id"]
-    bearer = platform.token()
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as z:
-        z.writestr("main.py", "import runnel\n\nclass ServiceRunner(runnel.BaseServiceRunner):\n"
-                              "    def noop(self):\n        return None\n")
-    codebase = platform.call("POST", "/codebases?projectId=" + project, bearer, code.getvalue(), "application/zip")["id"]
-    package = platform.call("POST", "/packages", bearer, {
-        "name": "bench-first-call", "projectId": project, "codebase": {"id": codebase},
-        "modules": [{"functions": [{"name": "noop", "input": []}]}]})
-    service = platform.call("POST", "/services", bearer, {
-        "name": "bench-first-call", "packageId": package["id"],
-        "runtime": {"concurrency": 1, "autoscaler": {"minReplicas": 0, "maxReplicas": 1, "queueLength": 1,
-                                                     "cooldownSeconds": 1}}})["id"]
+    # an autoscaled service with no replica while idle (Active at 0 of 0)
+    bearer, deployed = platform.deploy_noop("bench-first-call", runtime={
+        "concurrency": 1, "autoscaler": {"minReplicas": 0, "maxReplicas": 1, "queueLength": 1, "cooldownSeconds": 1}})
+    service = deployed["id"]
     cold = []
     warm = []
     for run in range(RUNS + 1):  # the first round warms the platform (and the runner's class archive)

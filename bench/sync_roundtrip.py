@@ -34,8 +34,9 @@ def call(method, path, bearer, body=None, content_type="application/json"):
     return json.load(urllib.request.urlopen(request, timeout=60))
 
 
-def deploy_noop(name, concurrency=4):
-    """A project with a package whose function noop does nothing, deployed and Active; returns (token, service)."""
+def deploy_noop(name, concurrency=4, runtime=None):
+    """A project with a package whose function noop does nothing, deployed and Active; returns (token, service).
+    runtime, when given, is the service's whole runtime (concurrency is then ignored)."""
     project = call("POST", "/projects", token(), {"name": name})["id"]
     bearer = token()
     code = io.BytesIO()
@@ -46,7 +47,7 @@ def deploy_noop(name, concurrency=4):
     package = call("POST", "/packages", bearer, {"name": name, "projectId": project, "codebase": {"id": codebase},
                                                  "modules": [{"functions": [{"name": "noop", "input": []}]}]})
     service = call("POST", "/services", bearer, {"name": name, "packageId": package["id"],
-                                                 "runtime": {"concurrency": concurrency}})
+                                                 "runtime": runtime or {"concurrency": concurrency}})
     for _ in range(120):
         if call("GET", "/services/%s/status" % service["id"], bearer)["status"] == "Active":
             return bearer, service
