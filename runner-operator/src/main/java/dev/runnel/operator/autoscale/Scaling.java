@@ -35,9 +35,12 @@ public class Scaling {
     private final MeterRegistry metrics;
     private final Map<String, Scaled> byService = new ConcurrentHashMap<>();
     /** The backlog of every autoscaled service, measured in one batch for the current round. */
-    private volatile Map<String, Long> measured = Map.of();
-    private volatile String unmeasured;
+    private volatile Backlogs measured = new Backlogs(Map.of(), null);
     private final Set<String> demanded = ConcurrentHashMap.newKeySet();
+
+    /** A round's backlogs, or why they could not be read. */
+    private record Backlogs(Map<String, Long> queued, String error) {
+    }
 
     /** A service's autoscaler and the values its gauges read. */
     private static final class Scaled {
@@ -67,25 +70,23 @@ public class Scaling {
         List<String> autoscaled = specs.stream().filter(s -> s.active() && s.runtime().autoscaler() != null)
                 .map(ServiceSpec::serviceId).toList();
         try {
-            measured = backlog.queued(autoscaled);
-            unmeasured = null;
+            measured = new Backlogs(backlog.queued(autoscaled), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            measured = Map.of();
-            unmeasured = "interrupted";
+            measured = new Backlogs(Map.of(), "interrupted");
         } catch (Exception e) {
-            measured = Map.of();
-            unmeasured = String.valueOf(e.getMessage());
+            measured = new Backlogs(Map.of(), String.valueOf(e.getMessage()));
         }
     }
 
     private long queued(String serviceId) throws Exception {
-        Long queued = measured.get(serviceId);
+        Backlogs round = measured;
+        Long queued = round.queued().get(serviceId);
         if (queued != null) {
             return queued;
         }
-        if (unmeasured != null) {
-            throw new IllegalStateException(unmeasured);
+        if (round.error() != null) {
+            throw new IllegalStateException(round.error());
         }
         return backlog.queued(serviceId); // a service that was not in the round's batch
     }

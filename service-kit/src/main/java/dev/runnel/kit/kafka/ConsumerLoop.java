@@ -30,7 +30,9 @@ public final class ConsumerLoop implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
-    /** The ends of the first partitions assigned, as they were then; null once read up to them. */
+    /** Whether anyone asked {@link #caughtUp()}: loops nobody asks spend nothing on it. */
+    private volatile boolean asked;
+    /** The ends of the partitions assigned when {@link #caughtUp()} was first asked, as they were then. */
     private Map<TopicPartition, Long> ends;
     private volatile boolean caughtUp;
 
@@ -95,18 +97,11 @@ public final class ConsumerLoop implements AutoCloseable {
             subscribe.run();
             while (running) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    checkCaughtUp();
-                    continue;
-                }
-                if (batches && handledAsBatch(records, handler)) {
-                    checkCaughtUp();
-                    continue;
-                }
-                if (!handledOneByOne(records, handler)) {
+                if (!records.isEmpty() && !(batches && handledAsBatch(records, handler))
+                        && !handledOneByOne(records, handler)) {
                     Thread.sleep(1000);
                 }
-                checkCaughtUp();
+                checkCaughtUp(); // after handling: the position already counts what this poll returned
             }
         } catch (WakeupException e) {
             // closing
@@ -120,15 +115,17 @@ public final class ConsumerLoop implements AutoCloseable {
     }
 
     /**
-     * Whether the handler has seen every record that was in the topics when this loop got its first
-     * partitions: a loop that reads a compacted topic from its start then knows its whole state.
+     * Whether the handler has seen every record that was in the topics when this was first asked (once
+     * the loop had partitions): a loop that reads a compacted topic from its start then knows its whole
+     * state. False until the loop has checked, a poll after the first call.
      */
     public boolean caughtUp() {
+        asked = true;
         return caughtUp;
     }
 
     private void checkCaughtUp() {
-        if (caughtUp) {
+        if (caughtUp || !asked) {
             return;
         }
         try {
