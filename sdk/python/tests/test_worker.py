@@ -291,5 +291,44 @@ class InitFailureTest(unittest.TestCase):
             worker.close()
 
 
+class KeywordParametersTest(unittest.TestCase):
+    """What a function asks for (progress, context) is read from its code, as inspect.signature reads it."""
+
+    def test_methods_decorated_functions_and_callable_objects(self):
+        import functools
+        import inspect
+        sys.path.insert(0, SDK)
+        from runnel.worker import keyword_parameters
+
+        def logged(function):
+            @functools.wraps(function)
+            def wrapper(*args, **kwargs):
+                return function(*args, **kwargs)
+            return wrapper
+
+        class Runner:
+            def plain(self, item, progress):
+                pass
+
+            def keyword_only(self, item, *, context=None):
+                pass
+
+            @logged
+            def decorated(self, item, progress, context):
+                pass
+
+            def nothing(self):
+                pass
+
+        class Callable:
+            def __call__(self, item, progress=None):
+                pass
+
+        runner = Runner()
+        for method in (runner.plain, runner.keyword_only, runner.decorated, runner.nothing, Callable()):
+            expected = set(inspect.signature(method).parameters)
+            self.assertEqual(expected, keyword_parameters(method) - {"self"}, method)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,7 +1,6 @@
 package dev.runnel.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runnel.contracts.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -45,14 +43,14 @@ final class PlatformClient {
         connection.setRequestMethod("POST");
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setDoOutput(true);
-        byte[] request = Json.mapper().writeValueAsBytes(Map.of("apiKey", credential));
+        byte[] request = JsonTrees.write(JsonTrees.object().put("apiKey", credential)).getBytes(StandardCharsets.UTF_8);
         connection.setFixedLengthStreamingMode(request.length);
         try (OutputStream out = connection.getOutputStream()) {
             out.write(request);
         }
         int status = connection.getResponseCode();
         String text = read(status < 400 ? connection.getInputStream() : connection.getErrorStream());
-        JsonNode body = Json.mapper().readTree(text.isEmpty() ? "{}" : text);
+        JsonNode body = JsonTrees.read(text.isEmpty() ? "{}" : text);
         if (status == 401 || status == 403) {
             throw new BotRefused(body.path("message").asText("the bot's credential was refused"));
         }

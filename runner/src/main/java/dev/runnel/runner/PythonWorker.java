@@ -1,7 +1,7 @@
 package dev.runnel.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runnel.contracts.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * The Python worker process of this replica ({@code python3 -m runnel.worker}), and the JSON-lines
- * protocol with it: messages from the worker go to the listener, in the order it sent them.
+ * protocol with it: messages from the worker go to the listener, in the order it sent them. The
+ * lines are JSON trees read and written without data binding ({@link JsonTrees}): the worker says
+ * it is ready, and the replica with it, before this JVM has built an {@code ObjectMapper}.
  */
 final class PythonWorker implements AutoCloseable {
 
@@ -54,20 +56,19 @@ final class PythonWorker implements AutoCloseable {
 
     /** Tells the worker what to load and run; the listener then hears {@code ready} or {@code init-failed}. */
     void init(RunnerConfig config, Path codebase) throws IOException {
-        Map<String, Object> init = new java.util.LinkedHashMap<>();
-        init.put("type", "init");
-        init.put("codebase", codebase.toAbsolutePath().toString());
-        init.put("entryPoint", config.spec().module().entryPoint());
-        init.put("className", config.spec().module().className());
-        init.put("concurrency", config.spec().runtime().concurrency());
-        init.put("serviceId", config.spec().serviceId());
-        init.put("projectId", config.spec().projectId());
-        init.put("initParams", config.spec().initParams() == null ? Map.of() : config.spec().initParams());
+        ObjectNode init = JsonTrees.object().put("type", "init")
+                .put("codebase", codebase.toAbsolutePath().toString())
+                .put("entryPoint", config.spec().module().entryPoint())
+                .put("className", config.spec().module().className())
+                .put("concurrency", config.spec().runtime().concurrency())
+                .put("serviceId", config.spec().serviceId())
+                .put("projectId", config.spec().projectId());
+        init.set("initParams", config.spec().initParams() == null ? JsonTrees.object() : config.spec().initParams());
         send(init);
     }
 
-    synchronized void send(Object message) throws IOException {
-        in.write(Json.mapper().writeValueAsString(message));
+    synchronized void send(ObjectNode message) throws IOException {
+        in.write(JsonTrees.write(message));
         in.write('\n');
         in.flush();
     }
@@ -81,19 +82,19 @@ final class PythonWorker implements AutoCloseable {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
-                listener.accept(Json.mapper().readTree(line));
+                listener.accept(JsonTrees.read(line));
             }
         } catch (IOException e) {
             // the worker went away; the replica sees it through isAlive()
         }
-        listener.accept(Json.mapper().createObjectNode().put("type", "exited"));
+        listener.accept(JsonTrees.object().put("type", "exited"));
     }
 
     /** Stops the worker: politely, then by force. */
     @Override
     public void close() {
         try {
-            send(Map.of("type", "shutdown"));
+            send(JsonTrees.object().put("type", "shutdown"));
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }

@@ -1,6 +1,7 @@
 package dev.runnel.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.ExecutionLogLines;
 import dev.runnel.contracts.ExecutionStatusUpdate;
 import dev.runnel.contracts.Json;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -59,9 +61,9 @@ public final class Replica {
 
     private final RunnerConfig config;
     private final PlatformClient platform;
-    /** Created beside the Python worker's start: the Kafka client's classes take a while to load. */
+    /** Made beside the start (see the constructor). */
     private final CompletableFuture<KafkaProducer<String, String>> producer;
-    /** The work consumer, made while the worker starts; it joins its group when the replica is ready. */
+    /** Made beside the start (see the constructor); it joins its group when the replica is ready. */
     private final CompletableFuture<KafkaConsumer<String, String>> workConsumer;
     /** The worker process, started before anything else (see {@link #main}). */
     private final Process python;
@@ -92,22 +94,32 @@ public final class Replica {
     private volatile boolean stopping;
     private PythonWorker worker;
 
-    Replica(RunnerConfig config, Process python, PlatformClient platform, CompletableFuture<String> firstToken,
-            CompletableFuture<KafkaProducer<String, String>> producer) {
+    /**
+     * Makes what the replica needs once it is ready on one thread beside the start, in the order it is
+     * needed: the work consumer (the group join is the longest wait of a replica taking its first call,
+     * and it overlaps what follows), the producer, data binding. On two cores, these three on threads of
+     * their own slowed the start to ready by a third, and creating a producer is mostly the platform's
+     * JMX server, which the Kafka client insists on (about 70 ms of CPU).
+     */
+    Replica(RunnerConfig config, Process python, PlatformClient platform, CompletableFuture<String> firstToken) {
         this.config = config;
         this.python = python;
         this.platform = platform;
         this.firstToken = firstToken;
-        this.producer = producer;
-        this.workConsumer = CompletableFuture.supplyAsync(this::newWorkConsumer, Replica::onItsOwnThread);
+        ExecutorService preparing = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "replica-prepare");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.workConsumer = CompletableFuture.supplyAsync(this::newWorkConsumer, preparing);
+        this.producer = CompletableFuture.supplyAsync(() -> new KafkaProducer<>(Map.of("bootstrap.servers",
+                config.kafka(), "acks", "all", "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(),
+                new StringSerializer()), preparing);
+        preparing.execute(Replica::prepareDataBinding);
+        preparing.shutdown();
         config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
     }
 
-    /**
-     * Starts the Python worker first, from the environment alone (it loads a codebase already on disk
-     * by itself), and asks bot-service for the bot's token beside it, so that both happen while this
-     * JVM loads its classes, reads the spec and connects to Kafka.
-     */
     /**
      * Runs a start-up task on a thread of its own: the common pool has one thread on a two-core
      * machine, and the tasks of a start must not wait for each other.
@@ -118,37 +130,45 @@ public final class Replica {
         thread.start();
     }
 
+    /**
+     * The path to ready is the Python worker's start with the user's {@code __init__}, and the bot's
+     * first token: the worker is started first, from the environment alone (it loads a codebase already
+     * on disk by itself), the token is asked for beside it, and this thread reads the spec without data
+     * binding. What the replica needs only once it is ready is made in the constructor (see there).
+     */
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
         RunnerConfig.writeInlineSpec(env);
+        PlatformClient platform = new PlatformClient(RunnerConfig.required(env, "RUNNEL_API"),
+                RunnerConfig.required(env, "RUNNEL_BOT_CREDENTIAL"));
         Process python = PythonWorker.spawn(env);
-        // the Kafka client loads its classes while this thread reads the spec
-        CompletableFuture<KafkaProducer<String, String>> producer = CompletableFuture.supplyAsync(() ->
-                new KafkaProducer<>(Map.of("bootstrap.servers", RunnerConfig.required(env, "RUNNEL_KAFKA"), "acks", "all",
-                        "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(), new StringSerializer()),
-                Replica::onItsOwnThread);
+        CompletableFuture<String> firstToken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return platform.token();
+            } catch (PlatformClient.BotRefused | IOException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        }, Replica::onItsOwnThread);
         RunnerConfig config;
-        PlatformClient platform;
-        CompletableFuture<String> firstToken;
         try {
-            platform = new PlatformClient(RunnerConfig.required(env, "RUNNEL_API"),
-                    RunnerConfig.required(env, "RUNNEL_BOT_CREDENTIAL"));
-            firstToken = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return platform.token();
-                } catch (PlatformClient.BotRefused | IOException e) {
-                    throw new CompletionException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CompletionException(e);
-                }
-            }, Replica::onItsOwnThread);
             config = RunnerConfig.fromEnvironment(env);
         } catch (RuntimeException e) {
             python.destroyForcibly();
             throw e;
         }
-        System.exit(new Replica(config, python, platform, firstToken, producer).run());
+        System.exit(new Replica(config, python, platform, firstToken).run());
+    }
+
+    /** Builds the mapper and the (de)serializers of the messages a replica reads and sends. */
+    private static void prepareDataBinding() {
+        Json.mapper().readerFor(WorkItem.class);
+        Json.mapper().readerFor(RunnerControl.class);
+        Json.mapper().writerFor(ReplicaHeartbeat.class);
+        Json.mapper().writerFor(ExecutionStatusUpdate.class);
+        Json.mapper().writerFor(ExecutionLogLines.class);
     }
 
     /** The first token, or what kept bot-service from giving it. */
@@ -210,7 +230,7 @@ public final class Replica {
         }
         log("ready");
         mark("RUNNEL_READY_FILE", "ready");
-        heartbeat();
+        timers.execute(this::heartbeat); // the producer may still be in the making: the work loop goes first
         timers.scheduleAtFixedRate(this::flushLogs, 200, 200, TimeUnit.MILLISECONDS);
         long check = config.botCheckInterval().toMillis();
         timers.scheduleAtFixedRate(this::checkBot, check, check, TimeUnit.MILLISECONDS);
@@ -316,22 +336,18 @@ public final class Replica {
         inFlight.put(item.executionId(), item);
         unannounced.put(item.executionId(), Instant.now());
         timers.schedule(() -> announce(item), ANNOUNCE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, String> types = new LinkedHashMap<>();
+        ObjectNode types = JsonTrees.object();
         Module.Function function = functions.get(item.functionName());
-        if (function != null) {
+        if (function != null && function.input() != null) {
             function.input().forEach(io -> types.put(io.name(), io.type()));
         }
-        Map<String, Object> call = new LinkedHashMap<>();
-        call.put("type", "call");
-        call.put("executionId", item.executionId());
-        call.put("attempt", item.attempt());
-        call.put("function", item.functionName());
-        call.put("input", item.input());
-        call.put("inputTypes", types);
+        ObjectNode call = JsonTrees.object().put("type", "call").put("executionId", item.executionId())
+                .put("attempt", item.attempt()).put("function", item.functionName());
+        call.set("input", item.input());
+        call.set("inputTypes", types);
         call.put("triggerId", item.triggerId());
-        call.put("event", item.event());
-        call.put("serviceId", config.spec().serviceId());
-        call.put("projectId", config.spec().projectId());
+        call.set("event", item.event());
+        call.put("serviceId", config.spec().serviceId()).put("projectId", config.spec().projectId());
         worker.send(call);
     }
 
@@ -396,25 +412,39 @@ public final class Replica {
         slotFreed.release();
     }
 
+    /**
+     * Reads {@code runner-control} from its end, every partition, without a consumer group: a group per
+     * replica cost a join at every start and left a group with its offsets behind every replica.
+     */
     private void controlLoop() {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", config.kafka(), "group.id", "control-" + config.replicaId(),
-                "auto.offset.reset", "latest", "metadata.max.age.ms", "5000"), new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.RUNNER_CONTROL));
+                "bootstrap.servers", config.kafka(), "auto.offset.reset", "latest", "enable.auto.commit", "false"),
+                new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = List.of();
+            while (!stopping && partitions.isEmpty()) {
+                partitions = consumer.partitionsFor(Topics.RUNNER_CONTROL).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    Thread.sleep(1000); // the topic is not there yet
+                }
+            }
+            consumer.assign(partitions);
             while (!stopping) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     RunnerControl control = Json.mapper().readValue(record.value(), RunnerControl.class);
                     WorkItem item = inFlight.get(control.executionId());
                     if (control.type() == RunnerControl.Type.terminate && item != null
                             && item.attempt() == control.attempt()) {
-                        worker.send(Map.of("type", "terminate", "executionId", control.executionId()));
+                        worker.send(JsonTrees.object().put("type", "terminate").put("executionId",
+                                control.executionId()));
                         timers.schedule(() -> forceTerminate(item), TERMINATE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 }
             }
         } catch (IOException e) {
             log("control loop failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.runnel.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a replica is told by whoever starts it (the operator), from its environment:
@@ -41,13 +39,13 @@ record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCreden
         String specFile = required(env, "RUNNEL_SPEC_FILE");
         ServiceSpec spec;
         try {
-            JsonNode json = Json.mapper().readTree(Files.readString(Path.of(specFile)));
-            spec = Json.mapper().treeToValue(json, ServiceSpec.class);
+            spec = SpecReader.read(Files.readString(Path.of(specFile)));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable " + specFile, e);
         }
-        String replica = env.getOrDefault("RUNNEL_REPLICA_ID", spec.serviceId() + "-" + UUID.randomUUID().toString()
-                .substring(0, 8));
+        // not a UUID: its SecureRandom loads the security providers, milliseconds of a replica's start
+        String replica = env.getOrDefault("RUNNEL_REPLICA_ID", spec.serviceId() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000));
         return new RunnerConfig(spec, required(env, "RUNNEL_KAFKA"), required(env, "RUNNEL_API"),
                 required(env, "RUNNEL_BOT_CREDENTIAL"), Path.of(env.getOrDefault("RUNNEL_WORK_DIR",
                 System.getProperty("java.io.tmpdir") + "/runnel-" + replica)), Path.of(required(env, "RUNNEL_RUNTIME_DIR")),

@@ -11,16 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Goes through a replica's start without running anything (the spec, the Kafka clients, a token,
- * the JSON of a report) and exits. The operator runs it once per runner jar under
+ * Goes through a replica's start without running anything (the spec, the Python worker's start and
+ * its protocol, the Kafka clients, a token, the JSON of a report) and exits. The operator runs it once per runner jar under
  * {@code -XX:ArchiveClassesAtExit}, so that replicas start from an archive of the classes they load
  * (class-data sharing) instead of reading and verifying them from the jar every time.
  *
@@ -39,6 +42,7 @@ public final class WarmUp {
             env = sample();
         }
         RunnerConfig config = RunnerConfig.fromEnvironment(env);
+        startAWorker(env);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", config.kafka(),
                 "acks", "all", "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(),
                 new StringSerializer());
@@ -56,6 +60,28 @@ public final class WarmUp {
         }
     }
 
+    /**
+     * Starts a worker without a spec to load, so that it runs nothing, and ends it: the process, the
+     * worker's lines and their JSON are part of every start. Nothing to do where there is no Python.
+     */
+    private static void startAWorker(Map<String, String> env) throws InterruptedException {
+        Map<String, String> nothingToLoad = new HashMap<>(env);
+        nothingToLoad.remove("RUNNEL_SPEC_FILE");
+        nothingToLoad.remove("RUNNEL_WORK_DIR");
+        try {
+            CountDownLatch exited = new CountDownLatch(1);
+            PythonWorker worker = PythonWorker.attach(PythonWorker.spawn(nothingToLoad), message -> {
+                if ("exited".equals(message.path("type").asText())) {
+                    exited.countDown();
+                }
+            });
+            worker.close(); // its first line is not an init: it says so and exits
+            exited.await(10, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            // no Python here: the archive goes without those classes
+        }
+    }
+
     /** The environment of a sample service's replica, whose Kafka and API nobody listens at. */
     static Map<String, String> sample() throws java.io.IOException {
         ServiceSpec spec = new ServiceSpec("warm-up", "warm-up", "warm-up", "warm-up", 1, true, "warm-up", "warm-up", 1,
@@ -70,6 +96,8 @@ public final class WarmUp {
         String nowhere = "127.0.0.1:9"; // the discard port: connections are refused at once
         return Map.of("RUNNEL_SPEC_FILE", file.toString(), "RUNNEL_KAFKA", nowhere,
                 "RUNNEL_API", "http://" + nowhere + "/api/v1", "RUNNEL_BOT_CREDENTIAL", "warm-up",
-                "RUNNEL_RUNTIME_DIR", System.getProperty("java.io.tmpdir"), "RUNNEL_REPLICA_ID", "warm-up");
+                // the worker started without a spec to load runs nothing; without the runtime it only fails
+                "RUNNEL_RUNTIME_DIR", System.getenv().getOrDefault("RUNNEL_RUNTIME_DIR",
+                        System.getProperty("java.io.tmpdir")), "RUNNEL_REPLICA_ID", "warm-up");
     }
 }
