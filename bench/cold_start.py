@@ -21,6 +21,8 @@ import sync_roundtrip as platform  # noqa: E402  (the same setup helpers)
 
 ROOT = platform.ROOT
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+# the operator's options for replicas (RunnerArchive.JVM_OPTIONS); the baseline's JVM gets them too
+JVM_OPTIONS = ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"]
 
 
 def timed(command, env=None, until=None):
@@ -70,15 +72,14 @@ def main():
         time.sleep(0.5)
     options = ["-XX:SharedArchiveFile=" + archive] if archive else []
     print("class archive: %s" % (archive or "none (the operator made none; timing without)"))
-    replica = median_of(RUNS, lambda: timed(["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
-                                            + options + ["-jar", jar], env=env, until="] ready"))
+    replica = median_of(RUNS, lambda: timed(["java"] + JVM_OPTIONS + options + ["-jar", jar], env=env,
+                                            until="] ready"))
 
     hello = tempfile.mkdtemp()
     with open(os.path.join(hello, "Hello.java"), "w") as f:
         f.write("public class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }")
     subprocess.run(["javac", "-d", hello, os.path.join(hello, "Hello.java")], check=True)
-    jvm = median_of(RUNS, lambda: timed(["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                                         hello, "Hello"]))
+    jvm = median_of(RUNS, lambda: timed(["java"] + JVM_OPTIONS + ["-cp", hello, "Hello"]))
     python = median_of(RUNS, lambda: timed(["python3", "-c", "import json, threading"]))
     baseline = jvm + python
     print("replica start to ready      %7.3f s" % replica)

@@ -23,8 +23,13 @@ final class RunnerArchive {
 
     private static final Logger LOG = Logger.getLogger(RunnerArchive.class);
 
-    /** The JVM options of every replica (the archive must be made with the same ones). */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /**
+     * The JVM options of every replica (the archive must be made with the same ones): C1 alone, one
+     * compiler thread (a replica mostly passes messages; a second compiler thread took CPU from the start
+     * on two cores, about 8% of it), the serial collector.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1");
 
     private final String java;
     private final Path jar;
