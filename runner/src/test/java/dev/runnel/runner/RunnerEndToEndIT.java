@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,15 @@ class RunnerEndToEndIT {
                     .post("/services/logs").then().statusCode(200).extract().jsonPath();
             assertThat(last.getList("logs")).isEmpty();
             assertThat(last.getBoolean("stop")).isTrue();
+
+            // the replica's only consumer group is its service's work group: it reads runner-control
+            // without one, so that no replica leaves a group of its own behind
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers",
+                    RunnelInfrastructure.kafka().bootstrapServers()))) {
+                List<String> groups = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                        .map(GroupListing::groupId).toList();
+                assertThat(groups).contains(Topics.workGroup(serviceId)).noneMatch(g -> g.startsWith("control-"));
+            }
         } finally {
             replica.destroy();
             replica.waitFor(10, TimeUnit.SECONDS);
