@@ -40,9 +40,16 @@ def timed(command, env=None, until=None):
     raise RuntimeError("the process ended before saying %r" % until)
 
 
-def median_of(runs, fn):
-    fn()  # warm the file cache once
-    return statistics.median(fn() for _ in range(runs))
+def medians_of(runs, fns):
+    """The median of each, run in rounds (one of each per round) so that a machine whose load drifts
+    during the run weighs on all of them alike."""
+    for fn in fns:
+        fn()  # warm the file cache once
+    times = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, taken in zip(fns, times):
+            taken.append(fn())
+    return [statistics.median(taken) for taken in times]
 
 
 def main():
@@ -72,15 +79,14 @@ def main():
         time.sleep(0.5)
     options = ["-XX:SharedArchiveFile=" + archive] if archive else []
     print("class archive: %s" % (archive or "none (the operator made none; timing without)"))
-    replica = median_of(RUNS, lambda: timed(["java"] + JVM_OPTIONS + options + ["-jar", jar], env=env,
-                                            until="] ready"))
-
     hello = tempfile.mkdtemp()
     with open(os.path.join(hello, "Hello.java"), "w") as f:
         f.write("public class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }")
     subprocess.run(["javac", "-d", hello, os.path.join(hello, "Hello.java")], check=True)
-    jvm = median_of(RUNS, lambda: timed(["java"] + JVM_OPTIONS + ["-cp", hello, "Hello"]))
-    python = median_of(RUNS, lambda: timed(["python3", "-c", "import json, threading"]))
+    replica, jvm, python = medians_of(RUNS, [
+        lambda: timed(["java"] + JVM_OPTIONS + options + ["-jar", jar], env=env, until="] ready"),
+        lambda: timed(["java"] + JVM_OPTIONS + ["-cp", hello, "Hello"]),
+        lambda: timed(["python3", "-c", "import json, threading"])])
     baseline = jvm + python
     print("replica start to ready      %7.3f s" % replica)
     print("bare JVM hello + bare python %7.3f s  (%.3f + %.3f)" % (baseline, jvm, python))
