@@ -112,9 +112,7 @@ public final class Replica {
             return thread;
         });
         this.workConsumer = CompletableFuture.supplyAsync(this::newWorkConsumer, preparing);
-        this.producer = CompletableFuture.supplyAsync(() -> new KafkaProducer<>(Map.of("bootstrap.servers",
-                config.kafka(), "acks", "all", "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(),
-                new StringSerializer()), preparing);
+        this.producer = CompletableFuture.supplyAsync(() -> newProducer(config.kafka()), preparing);
         preparing.execute(Replica::prepareDataBinding);
         preparing.shutdown();
         config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
@@ -162,8 +160,14 @@ public final class Replica {
         System.exit(new Replica(config, python, platform, firstToken).run());
     }
 
+    /** The producer of a replica's reports, heartbeats and logs. */
+    static KafkaProducer<String, String> newProducer(String kafka) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "acks", "all", "enable.idempotence", "true",
+                "linger.ms", "0"), new StringSerializer(), new StringSerializer());
+    }
+
     /** Builds the mapper and the (de)serializers of the messages a replica reads and sends. */
-    private static void prepareDataBinding() {
+    static void prepareDataBinding() {
         Json.mapper().readerFor(WorkItem.class);
         Json.mapper().readerFor(RunnerControl.class);
         Json.mapper().writerFor(ReplicaHeartbeat.class);

@@ -7,6 +7,7 @@ import dev.runnel.contracts.Module;
 import dev.runnel.contracts.ReplicaHeartbeat;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +20,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Goes through a replica's start without running anything (the spec, the Python worker's start and
- * its protocol, the Kafka clients, a token, the JSON of a report) and exits. The operator runs it once per runner jar under
- * {@code -XX:ArchiveClassesAtExit}, so that replicas start from an archive of the classes they load
- * (class-data sharing) instead of reading and verifying them from the jar every time.
+ * its protocol, the Kafka clients, a token, data binding of the messages) and exits. The operator runs
+ * it once per runner jar under {@code -XX:ArchiveClassesAtExit}, so that replicas start from an archive
+ * of the classes they load (class-data sharing) instead of reading and verifying them from the jar
+ * every time.
  *
  * <p>Takes the same environment as {@link Replica}; without {@code RUNNEL_SPEC_FILE} it goes through
  * the start of a sample service with nothing to reach (how the runner image makes its archive at build
@@ -43,17 +44,16 @@ public final class WarmUp {
         }
         RunnerConfig config = RunnerConfig.fromEnvironment(env);
         startAWorker(env);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", config.kafka(),
-                "acks", "all", "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(),
-                new StringSerializer());
+        try (KafkaProducer<String, String> producer = Replica.newProducer(config.kafka());
              KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", config.kafka(),
                      "group.id", "warm-up", "enable.auto.commit", "false"), new StringDeserializer(),
                      new StringDeserializer())) {
+            Replica.prepareDataBinding();
             Json.mapper().writeValueAsString(new ReplicaHeartbeat("warm-up", config.spec().serviceId(),
                     config.replicaId(), false, List.of(), 1, Instant.now()));
             try {
                 new PlatformClient(config.api(), config.botCredential()).token();
-            } catch (PlatformClient.BotRefused | java.io.IOException e) {
+            } catch (PlatformClient.BotRefused | IOException e) {
                 // the classes are loaded either way
             }
             producer.close(Duration.ZERO);
@@ -77,13 +77,13 @@ public final class WarmUp {
             });
             worker.close(); // its first line is not an init: it says so and exits
             exited.await(10, TimeUnit.SECONDS);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // no Python here: the archive goes without those classes
         }
     }
 
     /** The environment of a sample service's replica, whose Kafka and API nobody listens at. */
-    static Map<String, String> sample() throws java.io.IOException {
+    static Map<String, String> sample() throws IOException {
         ServiceSpec spec = new ServiceSpec("warm-up", "warm-up", "warm-up", "warm-up", 1, true, "warm-up", "warm-up", 1,
                 CodebaseRef.blob("0".repeat(64), 0), new Module("default_module", "ServiceRunner", "main.py", List.of(),
                 List.of(new Module.Function("run", null, List.of(new Module.FunctionIo("item", "Item", null, null)),

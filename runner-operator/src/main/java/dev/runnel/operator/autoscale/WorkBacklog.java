@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ public class WorkBacklog {
 
     /** Queued work items of one service; 0 when its work topic does not exist yet. */
     public long queued(String serviceId) throws InterruptedException, TimeoutException {
-        return queued(java.util.List.of(serviceId)).get(serviceId);
+        return queued(List.of(serviceId)).get(serviceId);
     }
 
     /** Queued work items of each service (0 for a service whose work topic does not exist yet). */
