@@ -181,9 +181,34 @@ class ExecutionLifecycleTest {
             Platform.sleep(300);
             r.report(item, "success", null, null, Map.of("ok", true), null);
         })) {
-            dev.request().contentType("application/json").body(Map.of("input", ITEM))
+            // a timeout out of bounds is refused before anything is written
+            for (String timeout : List.of("-1", "100000")) {
+                dev.request().contentType("application/json").body(Map.of("input", ITEM))
+                        .post("/api/v1/executions/" + spec.serviceId() + "?wait=true&timeout=" + timeout).then()
+                        .statusCode(400).contentType("application/problem+json");
+            }
+            dev.request().get("/api/v1/executions?serviceId=" + spec.serviceId()).then()
+                    .body("totalItemsCount", equalTo(0));
+
+            String key = UUID.randomUUID().toString();
+            String id = dev.request().contentType("application/json").header("Idempotency-Key", key)
+                    .body(Map.of("input", ITEM)).post("/api/v1/executions/" + spec.serviceId() + "?wait=true&timeout=20")
+                    .then().statusCode(201).body("latestStatus.status", equalTo("success"))
+                    .body("output.ok", equalTo(true)).extract().path("id");
+            // the same key again: the execution it made, ended, at once
+            dev.request().contentType("application/json").header("Idempotency-Key", key).body(Map.of("input", ITEM))
                     .post("/api/v1/executions/" + spec.serviceId() + "?wait=true&timeout=20").then().statusCode(201)
-                    .body("latestStatus.status", equalTo("success")).body("output.ok", equalTo(true));
+                    .body("id", equalTo(id)).body("latestStatus.status", equalTo("success"));
+        }
+        // a call that ends as soon as it is taken: every sync answer still has its end
+        try (ScriptedReplica replica = new ScriptedReplica(spec.serviceId(),
+                (r, item) -> r.report(item, "success", null, null, Map.of("fast", true), null))) {
+            for (int i = 0; i < 20; i++) {
+                dev.request().contentType("application/json").body(Map.of("input", ITEM))
+                        .post("/api/v1/executions/" + spec.serviceId() + "?wait=true&timeout=20").then()
+                        .statusCode(201).body("latestStatus.status", equalTo("success"))
+                        .body("output.fast", equalTo(true));
+            }
         }
     }
 

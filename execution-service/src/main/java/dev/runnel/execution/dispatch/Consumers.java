@@ -10,6 +10,7 @@ import dev.runnel.contracts.Topics;
 import dev.runnel.execution.execution.ExecutionService;
 import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.web.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,9 +54,9 @@ public class Consumers {
         loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS),
                 "earliest", records -> inOneTransaction(records, record ->
                         readable(record, ExecutionStatusUpdate.class).ifPresent(executions::apply))));
-        // every instance reads every heartbeat (its own group): no wait for a rebalance after a restart
-        loops.add(ConsumerLoop.start(bootstrap, "execution-heartbeats-" + java.util.UUID.randomUUID(),
-                List.of(Topics.REPLICA_HEARTBEATS), "latest",
+        // every instance reads every heartbeat (no group): no wait for a rebalance after a restart
+        loops.add(ConsumerLoop.startReading(bootstrap, "execution-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
+                "latest",
                 record -> readable(record, ReplicaHeartbeat.class).ifPresent(this::heartbeat)));
         loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS),
                 "earliest", records -> inOneTransaction(records, record -> {
@@ -113,7 +114,7 @@ public class Consumers {
 
     private void request(ExecutionRequest request) {
         try {
-            executions.create(request.serviceId(), new ExecutionService.Create(request.functionName(),
+            executions.create(Ids.next(), request.serviceId(), new ExecutionService.Create(request.functionName(),
                     request.projectId(), request.input(), request.idempotencyKey()), null, request.creator(),
                     request.triggerId(), request.event());
         } catch (ApiException refused) {

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Clients waiting for executions to end. Every replica of execution-service reads all
- * {@code execution-events} (its own consumer group) and wakes its waiters when their execution
+ * {@code execution-events} (without a consumer group) and wakes its waiters when their execution
  * finishes: a sync call waits on an event, never polls the database.
  */
 @ApplicationScoped
@@ -42,7 +41,7 @@ public class Waiters {
     }
 
     void start(@Observes StartupEvent event) {
-        loop = ConsumerLoop.start(bootstrap, "execution-waiters-" + UUID.randomUUID(), List.of(Topics.EXECUTION_EVENTS),
+        loop = ConsumerLoop.startReading(bootstrap, "execution-waiters", List.of(Topics.EXECUTION_EVENTS),
                 "latest", record -> {
                     if (!waiting.containsKey(record.key())) {
                         return; // keyed by execution id: most events have no waiter here, and are not even read
@@ -93,9 +92,13 @@ public class Waiters {
             Thread.currentThread().interrupt();
             return null;
         } finally {
-            // the last client to stop waiting takes the entry away
-            waiting.computeIfPresent(executionId, (id, w) -> w.clients().decrementAndGet() == 0 ? null : w);
+            release(executionId);
         }
+    }
+
+    /** A registered client stops waiting; the last one takes the entry away. */
+    public void release(String executionId) {
+        waiting.computeIfPresent(executionId, (id, w) -> w.clients().decrementAndGet() == 0 ? null : w);
     }
 
     private static ExecutionEvent read(String json) {

@@ -5,6 +5,7 @@ import dev.runnel.auth.Caller;
 import dev.runnel.auth.CallerContext;
 import dev.runnel.execution.ExecutionConfig;
 import dev.runnel.execution.dispatch.Waiters;
+import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.web.ApiException;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
@@ -64,12 +65,29 @@ public class ExecutionResource {
         Caller who = caller.current();
         CreateBody request = body == null ? new CreateBody(null, null, null, null) : body;
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : idempotencyHeader;
-        ExecutionDoc doc = executions.create(serviceId, new ExecutionService.Create(request.functionName(),
-                request.projectId(), request.input(), key), who, who.username(), null, null);
-        if (wait) {
-            doc = waitFor(doc.id(), timeout, who);
+        ExecutionService.Create create = new ExecutionService.Create(request.functionName(), request.projectId(),
+                request.input(), key);
+        if (!wait) {
+            return Response.status(201).entity(executions.create(Ids.next(), serviceId, create, who, who.username(),
+                    null, null)).build();
         }
-        return Response.status(201).entity(doc).build();
+        Duration waitAtMost = waitTimeout(timeout); // a bad timeout is refused before anything is written
+        // registered before the execution exists, so that its end cannot slip by, and no read is needed
+        String id = Ids.next();
+        CompletableFuture<ExecutionDoc> handle = waiters.register(id);
+        ExecutionDoc doc;
+        try {
+            doc = executions.create(id, serviceId, create, who, who.username(), null, null);
+        } catch (RuntimeException refused) {
+            waiters.release(id);
+            throw refused;
+        }
+        if (!doc.id().equals(id)) { // the execution this idempotency key created before
+            waiters.release(id);
+            return Response.status(201).entity(waitFor(doc.id(), waitAtMost, who)).build();
+        }
+        ExecutionDoc done = waiters.await(id, handle, waitAtMost);
+        return Response.status(201).entity(done != null ? done : executions.get(id, who)).build();
     }
 
     @GET
@@ -119,7 +137,7 @@ public class ExecutionResource {
     @GET
     @Path("executions/{id}/wait")
     public ExecutionDoc waitFor(@PathParam("id") String id, @QueryParam("timeout") Integer timeout) {
-        return waitFor(id, timeout, caller.current());
+        return waitFor(id, waitTimeout(timeout), caller.current());
     }
 
     @GET
@@ -175,18 +193,23 @@ public class ExecutionResource {
                 l.message())).toList(), "checkpoint", String.valueOf(next), "stop", lines.isEmpty() && !keepFollowing);
     }
 
-    private ExecutionDoc waitFor(String id, Integer timeoutSeconds, Caller who) {
+    /** How long a client may wait: {@code timeout} seconds (60 when not given), at most the configured limit. */
+    private Duration waitTimeout(Integer timeoutSeconds) {
         long seconds = timeoutSeconds == null ? 60 : timeoutSeconds;
         if (seconds < 0 || seconds > config.maxWait().toSeconds()) {
             throw ApiException.invalid("timeout", "must be between 0 and " + config.maxWait().toSeconds() + " seconds");
         }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private ExecutionDoc waitFor(String id, Duration timeout, Caller who) {
         CompletableFuture<ExecutionDoc> handle = waiters.register(id);
         ExecutionDoc doc = executions.get(id, who); // also checks that the caller may read it
         if (doc.isTerminal()) {
-            waiters.await(id, handle, Duration.ZERO);
+            waiters.release(id);
             return doc;
         }
-        ExecutionDoc done = waiters.await(id, handle, Duration.ofSeconds(seconds));
+        ExecutionDoc done = waiters.await(id, handle, timeout);
         return done != null ? done : executions.get(id, who);
     }
 

@@ -63,11 +63,12 @@ public class ExecutionService {
      * refusal ({@link ApiException}) comes before any write, so it leaves a surrounding transaction
      * (a batch of execution-requests) usable.
      *
+     * @param id the new execution's id ({@link Ids#next()}; a caller that waits for it registers first)
      * @param caller who asks, or null for an internal request (execution-requests), already trusted
      */
     @Transactional(dontRollbackOn = ApiException.class)
-    public ExecutionDoc create(String serviceId, Create request, Caller caller, String creator, String triggerId,
-                               JsonNode event) {
+    public ExecutionDoc create(String id, String serviceId, Create request, Caller caller, String creator,
+                               String triggerId, JsonNode event) {
         SpecStore.Known known = specs.find(serviceId).filter(k -> !k.deleted())
                 .orElseThrow(() -> ApiException.notFound("service", serviceId));
         ServiceSpec spec = known.spec();
@@ -92,7 +93,7 @@ public class ExecutionService {
         ObjectNode input = InputValidator.check(function, request.input());
         Instant now = now();
         StatusEntry created = new StatusEntry(now, "created", null, 0, null, null);
-        ExecutionDoc doc = new ExecutionDoc(Ids.next(), now, now, creator, 1, spec.maxAttempts(), false, input, null,
+        ExecutionDoc doc = new ExecutionDoc(id, now, now, creator, 1, spec.maxAttempts(), false, input, null,
                 List.of(created), created, null, spec.projectId(), functionName, serviceId, triggerId, spec.name(),
                 spec.packageId(), spec.packageName(), spec.packageRevision(), spec.version(), null, event);
         Instant deadline = now.plusSeconds(spec.executionTimeout());
@@ -153,7 +154,7 @@ public class ExecutionService {
         if (!doc.isTerminal()) {
             throw ApiException.conflict("execution " + id + " is still " + doc.currentStatus() + "; rerun a finished one");
         }
-        return create(doc.serviceId(), new Create(doc.functionName(), doc.projectId(), doc.input(), null), caller,
+        return create(Ids.next(), doc.serviceId(), new Create(doc.functionName(), doc.projectId(), doc.input(), null), caller,
                 caller.username(), doc.triggerId(), doc.event());
     }
 

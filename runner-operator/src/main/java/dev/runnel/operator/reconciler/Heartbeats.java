@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -39,7 +38,7 @@ public class Heartbeats {
     }
 
     void start(@Observes StartupEvent event) {
-        loop = ConsumerLoop.start(bootstrap, "runner-operator-beats-" + UUID.randomUUID(),
+        loop = ConsumerLoop.startReading(bootstrap, "runner-operator-beats",
                 List.of(Topics.REPLICA_HEARTBEATS), "latest", record -> {
                     try {
                         heard(Json.mapper().readValue(record.value(), ReplicaHeartbeat.class), Instant.now());

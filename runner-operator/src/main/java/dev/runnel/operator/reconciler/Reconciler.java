@@ -88,7 +88,7 @@ public class Reconciler {
         }
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(),
                 new StringSerializer());
-        specLoop = ConsumerLoop.start(bootstrap, "runner-operator-specs-" + UUID.randomUUID(),
+        specLoop = ConsumerLoop.startReading(bootstrap, "runner-operator-specs",
                 List.of(Topics.SERVICE_SPECS), "earliest", record -> {
                     if (record.value() == null) {
                         deleted.add(record.key());
@@ -103,7 +103,7 @@ public class Reconciler {
                         }
                     }
                 });
-        wakeLoop = ConsumerLoop.start(bootstrap, "runner-operator-wake-" + UUID.randomUUID(),
+        wakeLoop = ConsumerLoop.startReading(bootstrap, "runner-operator-wake",
                 List.of(Topics.EXECUTION_EVENTS), "latest", record -> {
                     if (record.value() != null && record.value().contains("\"created\"")) {
                         wakeFor(record.value());

@@ -41,7 +41,7 @@ class SpecTopicCatchUpTest {
             AtomicInteger seen = new AtomicInteger();
             AtomicInteger handledAfterCaughtUp = new AtomicInteger();
             AtomicReference<ConsumerLoop> loop = new AtomicReference<>();
-            loop.set(ConsumerLoop.start(bootstrap, "catch-up-" + UUID.randomUUID(), List.of(topic), "earliest",
+            loop.set(ConsumerLoop.startReading(bootstrap, "catch-up", List.of(topic), "earliest",
                     record -> {
                         ConsumerLoop started = loop.get();
                         if (started != null && started.caughtUp() && !record.key().equals("service-new")) {

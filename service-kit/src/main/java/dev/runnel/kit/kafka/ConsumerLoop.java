@@ -3,9 +3,11 @@ package dev.runnel.kit.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -22,13 +25,23 @@ import org.jboss.logging.Logger;
  * One thread that consumes topics and hands each record to a handler, committing offsets only
  * after the handler returned: a record whose handling failed is read again after a pause, so
  * nothing is skipped; handlers are idempotent (on the event id, or by what they change).
+ *
+ * <p>A loop that every instance runs to see every record (heartbeats, the end of executions, the
+ * specs an operator keeps in memory) is a {@linkplain #startReading reader}: it reads every partition
+ * without a consumer group, so it joins nothing, commits nothing and leaves no group behind.
  */
 public final class ConsumerLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
 
+    /** How often a reader looks for partitions added to its topics. */
+    private static final long REASSIGN_EVERY_MS = 10_000;
+
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
+    /** A reader's topics (it assigns itself their partitions), or null for a loop in a consumer group. */
+    private final List<String> readerTopics;
+    private long assignedAt;
     private volatile boolean running = true;
     /** Whether anyone asked {@link #caughtUp()}: loops nobody asks spend nothing on it. */
     private volatile boolean asked;
@@ -38,7 +51,14 @@ public final class ConsumerLoop implements AutoCloseable {
 
     private ConsumerLoop(String name, KafkaConsumer<String, String> consumer, Runnable subscribe,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
+        this(name, consumer, subscribe, handler, batches, null);
+    }
+
+    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer, Runnable subscribe,
+                         Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches,
+                         List<String> readerTopics) {
         this.consumer = consumer;
+        this.readerTopics = readerTopics;
         this.thread = new Thread(() -> run(subscribe, handler, batches), name);
         this.thread.setDaemon(true);
     }
@@ -68,6 +88,17 @@ public final class ConsumerLoop implements AutoCloseable {
         return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(topics), handler, true));
     }
 
+    /**
+     * Starts reading every partition of {@code topics} without a consumer group, one record at a time,
+     * from their start ({@code "earliest"}) or their end ({@code "latest"}): every instance sees every
+     * record, and nothing is committed. Partitions added later are read from their start.
+     */
+    public static ConsumerLoop startReading(String bootstrap, String name, List<String> topics, String from,
+                                            Consumer<ConsumerRecord<String, String>> handler) {
+        KafkaConsumer<String, String> consumer = create(bootstrap, null, from);
+        return started(new ConsumerLoop(name, consumer, () -> { }, one(handler), false, List.copyOf(topics)));
+    }
+
     private static ConsumerLoop started(ConsumerLoop loop) {
         loop.thread.start();
         return loop;
@@ -79,9 +110,11 @@ public final class ConsumerLoop implements AutoCloseable {
 
     private static KafkaConsumer<String, String> create(String bootstrap, String group, String reset) {
         Properties p = new Properties();
+        if (group != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
         p.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200",
@@ -96,6 +129,10 @@ public final class ConsumerLoop implements AutoCloseable {
         try {
             subscribe.run();
             while (running) {
+                if (readerTopics != null && !assigned()) {
+                    Thread.sleep(1000); // its topics are not there yet
+                    continue;
+                }
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty() && !(batches && handledAsBatch(records, handler))
                         && !handledOneByOne(records, handler)) {
@@ -112,6 +149,42 @@ public final class ConsumerLoop implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /**
+     * A reader's assignment: every partition of its topics, looked up again every
+     * {@link #REASSIGN_EVERY_MS} (from the client's metadata, refreshed anyway). New partitions start
+     * from their beginning, so that a partition added while the reader runs loses nothing; those it
+     * had keep their position. False while none of its topics exists.
+     */
+    private boolean assigned() {
+        long now = System.currentTimeMillis();
+        if (!consumer.assignment().isEmpty() && now - assignedAt < REASSIGN_EVERY_MS) {
+            return true;
+        }
+        assignedAt = now;
+        Set<TopicPartition> all = new HashSet<>();
+        try {
+            for (String topic : readerTopics) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (partitions != null) {
+                    partitions.forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
+                }
+            }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.debugf("%s: cannot look up its partitions now (%s)", thread.getName(), e.getMessage());
+            return !consumer.assignment().isEmpty();
+        }
+        Set<TopicPartition> before = new HashSet<>(consumer.assignment());
+        if (!all.equals(before)) {
+            consumer.assign(all);
+            if (!before.isEmpty()) {
+                Set<TopicPartition> added = new HashSet<>(all);
+                added.removeAll(before);
+                consumer.seekToBeginning(added);
+            }
+        }
+        return !all.isEmpty();
     }
 
     /**
@@ -190,7 +263,7 @@ public final class ConsumerLoop implements AutoCloseable {
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> handled) {
-        if (!handled.isEmpty()) {
+        if (!handled.isEmpty() && readerTopics == null) {
             // not waiting for the broker: a commit lost in a crash only means reading again, and
             // handlers are idempotent
             consumer.commitAsync(handled, null);
