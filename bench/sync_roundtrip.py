@@ -18,6 +18,8 @@ STATE = os.environ.get("RUNNEL_HOME", os.path.join(ROOT, ".runnel"))
 API = "http://127.0.0.1:%s/api/v1" % os.environ.get("RUNNEL_GATEWAY_PORT", "8080")
 KAFKA = "localhost:%s" % os.environ.get("RUNNEL_KAFKA_PORT", "9092")
 N = os.environ.get("BENCH_REQUESTS", "300")
+# round trips each side makes before the timed ones (a new replica compiles its work path over its first ~1000 calls)
+WARMUP = os.environ.get("BENCH_WARMUP", "2000")
 
 
 def token():
@@ -58,7 +60,7 @@ def deploy_noop(name, concurrency=4, runtime=None):
 def main():
     bearer, service = deploy_noop("bench-noop")
     jar = os.path.join(ROOT, "bench/java/target/runnel-bench.jar")
-    subprocess.run(["java", "-jar", jar, API, bearer, service["id"], "noop", KAFKA, N], check=True)
+    subprocess.run(["java", "-jar", jar, API, bearer, service["id"], "noop", KAFKA, N, WARMUP], check=True)
     call("POST", "/services/%s/stop" % service["id"], bearer)
 
 

@@ -9,6 +9,7 @@ import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,39 @@ class OutboxKafkaOutageTest {
         List<ServiceSpec> specs = ServiceLifecycleTest.specs(id, 3);
         assertThat(specs).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
         assertThat(specs).extracting(s -> s.runtime().replicas()).containsExactly(1, 2, 3);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(pendingEvents(id)).isZero();
+    }
+
+    @Test
+    void nothingIsPublishedWhileAnotherPublisherHoldsTheLock() throws Exception {
+        Api api = Api.newProject();
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
+                .extract().path("id");
+        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "locked")
+                .put("packageId", packageId)).statusCode(201).extract().path("id");
+        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
+
+        // the lock of registry-service's publishers (OutboxPublisher), held as another instance would
+        long lockKey = 0x52554e4e454c0000L | ("runnel-registry-service".hashCode() & 0xffffL);
+        try (Connection other = RunnelInfrastructure.postgres().connect()) {
+            try (PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                lock.setLong(1, lockKey);
+                lock.executeQuery().close();
+            }
+            api.patch("/services/" + id, Api.mapper().createObjectNode().set("runtime",
+                    Api.mapper().createObjectNode().put("replicas", 2))).statusCode(200).body("version", equalTo(2));
+            Thread.sleep(1500);
+            assertThat(pendingEvents(id)).as("the event waits while another publisher holds the lock").isEqualTo(1);
+            try (PreparedStatement unlock = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                unlock.setLong(1, lockKey);
+                unlock.executeQuery().close();
+            }
+        }
+        assertThat(ServiceLifecycleTest.specs(id, 2)).extracting(ServiceSpec::version).containsExactly(1, 2);
         long deadline = System.currentTimeMillis() + 10_000;
         while (pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);

@@ -24,7 +24,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and p99, against a raw Kafka two-hop ping-pong (produce, consume, produce, consume) on the same
  * broker with the clients' settings of Runnel's services, in one run.
  *
- * <pre>java -jar bench/java/target/runnel-bench.jar API TOKEN SERVICE_ID FUNCTION KAFKA [N]</pre>
+ * <p>Both sides run {@code WARMUP} round trips before the {@code N} that are timed: a replica's runner
+ * compiles its work path over its first thousand calls or so, and the services their request paths,
+ * so that the timed calls measure the steady state, as the baseline's do.
+ *
+ * <pre>java -jar bench/java/target/runnel-bench.jar API TOKEN SERVICE_ID FUNCTION KAFKA [N [WARMUP]]</pre>
  */
 public final class SyncRoundTrip {
 
@@ -38,9 +42,10 @@ public final class SyncRoundTrip {
         String function = args[3];
         String kafka = args[4];
         int n = args.length > 5 ? Integer.parseInt(args[5]) : 300;
+        int warmup = args.length > 6 ? Integer.parseInt(args[6]) : n / 10;
 
-        List<Long> runnel = sync(api, token, serviceId, function, n);
-        List<Long> raw = pingPong(kafka, n);
+        List<Long> runnel = sync(api, token, serviceId, function, n, warmup);
+        List<Long> raw = pingPong(kafka, n, warmup);
         report("runnel sync execute (empty function)", runnel);
         report("raw Kafka two-hop ping-pong", raw);
         System.out.printf("ratio p50 %.2f (target <= 2), p99 %.2f (target <= 3)%n",
@@ -48,28 +53,29 @@ public final class SyncRoundTrip {
                 percentile(runnel, 99) / (double) percentile(raw, 99));
     }
 
-    static List<Long> sync(String api, String token, String serviceId, String function, int n) throws Exception {
+    static List<Long> sync(String api, String token, String serviceId, String function, int n, int warmup)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String body = Json.mapper().writeValueAsString(Map.of("functionName", function, "input", Map.of()));
         HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/executions/" + serviceId + "?wait=true&timeout=60"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         List<Long> times = new ArrayList<>();
-        for (int i = 0; i < n + n / 10; i++) {
+        for (int i = 0; i < warmup + n; i++) {
             long start = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             long took = System.nanoTime() - start;
             if (response.statusCode() != 201 || !response.body().contains("\"success\"")) {
                 throw new IllegalStateException("execution did not succeed: " + response.body());
             }
-            if (i >= n / 10) { // the first tenth warms up
+            if (i >= warmup) {
                 times.add(took);
             }
         }
         return times;
     }
 
-    static List<Long> pingPong(String kafka, int n) {
+    static List<Long> pingPong(String kafka, int n, int warmup) {
         String ping = "bench.ping." + UUID.randomUUID();
         String pong = "bench.pong." + UUID.randomUUID();
         Properties producerProps = new Properties();
@@ -100,7 +106,7 @@ public final class SyncRoundTrip {
                 producer.send(new ProducerRecord<>(ping, "warm", "warm"));
             }
             List<Long> times = new ArrayList<>();
-            for (int i = 0; i < n + n / 10; i++) {
+            for (int i = 0; i < warmup + n; i++) {
                 String key = "k" + i;
                 long start = System.nanoTime();
                 producer.send(new ProducerRecord<>(ping, key, "{}"));
@@ -110,7 +116,7 @@ public final class SyncRoundTrip {
                         found |= r.key().equals(key);
                     }
                 }
-                if (i >= n / 10) {
+                if (i >= warmup) {
                     times.add(System.nanoTime() - start);
                 }
             }

@@ -102,12 +102,11 @@ public class OutboxPublisher {
     }
 
     private void publishPending() {
-        if (!db.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), lockKey).orElse(false)) {
-            return;
-        }
-        List<Row> rows = db.list("SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox ORDER BY id"
-                + " LIMIT " + BATCH, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6)));
+        // the lock and the rows in one statement (one round trip less per run): no rows without the lock
+        List<Row> rows = db.list("WITH publisher AS (SELECT pg_try_advisory_xact_lock(?) AS locked)"
+                + " SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox"
+                + " WHERE (SELECT locked FROM publisher) ORDER BY id LIMIT " + BATCH, rs -> new Row(rs.getLong(1),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), lockKey);
         if (rows.isEmpty()) {
             return;
         }
