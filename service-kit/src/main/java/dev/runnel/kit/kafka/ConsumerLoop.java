@@ -2,6 +2,7 @@ package dev.runnel.kit.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +26,10 @@ import org.jboss.logging.Logger;
 /**
  * One thread that consumes topics and hands each record to a handler, committing offsets only
  * after the handler returned: a record whose handling failed is read again after a pause, so
- * nothing is skipped; handlers are idempotent (on the event id, or by what they change).
+ * nothing is skipped; handlers are idempotent (on the event id, or by what they change). Offsets are
+ * committed at most every {@value #COMMIT_EVERY_MS} ms (a commit per record was a write to the
+ * broker's offsets log per message), when partitions are taken away, and when the loop closes; a
+ * crash reads again what was handled since the last commit.
  *
  * <p>A loop that every instance runs to see every record (heartbeats, the end of executions, the
  * specs an operator keeps in memory) is a {@linkplain #startReading reader}: it reads every partition
@@ -34,6 +39,8 @@ public final class ConsumerLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
 
+    /** How often handled offsets are committed, at most. */
+    static final long COMMIT_EVERY_MS = 200;
     /** How often a reader looks for partitions added to its topics. */
     private static final long REASSIGN_EVERY_MS = 10_000;
 
@@ -42,6 +49,9 @@ public final class ConsumerLoop implements AutoCloseable {
     /** A reader's topics (it assigns itself their partitions), or null for a loop in a consumer group. */
     private final List<String> readerTopics;
     private long assignedAt;
+    /** Handled offsets not committed yet, and when the loop last committed; only the loop's thread uses them. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long committedAt;
     private volatile boolean running = true;
     /** Whether anyone asked {@link #caughtUp()}: loops nobody asks spend nothing on it. */
     private volatile boolean asked;
@@ -49,12 +59,14 @@ public final class ConsumerLoop implements AutoCloseable {
     private Map<TopicPartition, Long> ends;
     private volatile boolean caughtUp;
 
-    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer, Runnable subscribe,
+    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer,
+                         Consumer<ConsumerRebalanceListener> subscribe,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
         this(name, consumer, subscribe, handler, batches, null);
     }
 
-    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer, Runnable subscribe,
+    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer,
+                         Consumer<ConsumerRebalanceListener> subscribe,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches,
                          List<String> readerTopics) {
         this.consumer = consumer;
@@ -67,14 +79,16 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop start(String bootstrap, String group, List<String> topics, String reset,
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(topics), one(handler), false));
+        return started(new ConsumerLoop(group, consumer, listener -> consumer.subscribe(topics, listener),
+                one(handler), false));
     }
 
     /** Starts consuming every topic matching {@code pattern}, one record at a time. */
     public static ConsumerLoop start(String bootstrap, String group, Pattern pattern, String reset,
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(pattern), one(handler), false));
+        return started(new ConsumerLoop(group, consumer, listener -> consumer.subscribe(pattern, listener),
+                one(handler), false));
     }
 
     /**
@@ -85,7 +99,8 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop startBatches(String bootstrap, String group, List<String> topics, String reset,
                                             Consumer<List<ConsumerRecord<String, String>>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        return started(new ConsumerLoop(group, consumer, () -> consumer.subscribe(topics), handler, true));
+        return started(new ConsumerLoop(group, consumer, listener -> consumer.subscribe(topics, listener),
+                handler, true));
     }
 
     /**
@@ -96,7 +111,7 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop startReading(String bootstrap, String name, List<String> topics, String from,
                                             Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, null, from);
-        return started(new ConsumerLoop(name, consumer, () -> { }, one(handler), false, List.copyOf(topics)));
+        return started(new ConsumerLoop(name, consumer, listener -> { }, one(handler), false, List.copyOf(topics)));
     }
 
     private static ConsumerLoop started(ConsumerLoop loop) {
@@ -125,9 +140,20 @@ public final class ConsumerLoop implements AutoCloseable {
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    private void run(Runnable subscribe, Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
+    private void run(Consumer<ConsumerRebalanceListener> subscribe, Consumer<List<ConsumerRecord<String, String>>> handler,
+                     boolean batches) {
         try {
-            subscribe.run();
+            subscribe.accept(new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitBeforeHandingOver(); // what this instance handled is not read again by the next owner
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // positions come from the committed offsets
+                }
+            });
             while (running) {
                 if (readerTopics != null && !assigned()) {
                     Thread.sleep(1000); // its topics are not there yet
@@ -139,6 +165,9 @@ public final class ConsumerLoop implements AutoCloseable {
                     Thread.sleep(1000);
                 }
                 checkCaughtUp(); // after handling: the position already counts what this poll returned
+                if (System.currentTimeMillis() - committedAt >= COMMIT_EVERY_MS) {
+                    commitNow();
+                }
             }
         } catch (WakeupException e) {
             // closing
@@ -147,6 +176,7 @@ public final class ConsumerLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s stopped", thread.getName());
         } finally {
+            commitNow();
             consumer.close(Duration.ofSeconds(2));
         }
     }
@@ -263,10 +293,35 @@ public final class ConsumerLoop implements AutoCloseable {
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> handled) {
-        if (!handled.isEmpty() && readerTopics == null) {
-            // not waiting for the broker: a commit lost in a crash only means reading again, and
-            // handlers are idempotent
-            consumer.commitAsync(handled, null);
+        if (readerTopics == null) { // a reader has no group to commit to
+            uncommitted.putAll(handled);
+        }
+    }
+
+    private void commitBeforeHandingOver() {
+        committedAt = System.currentTimeMillis();
+        if (!uncommitted.isEmpty()) {
+            try {
+                consumer.commitSync(new HashMap<>(uncommitted), Duration.ofSeconds(2));
+            } catch (WakeupException e) {
+                throw e; // closing
+            } catch (RuntimeException e) {
+                LOG.debugf("%s: commit before a rebalance failed (%s); the next owner reads those again",
+                        thread.getName(), e.getMessage());
+            }
+            uncommitted.clear();
+        }
+    }
+
+    /**
+     * Commits what was handled since the last commit, without waiting for the broker: a commit lost
+     * in a crash only means reading again, and handlers are idempotent.
+     */
+    private void commitNow() {
+        committedAt = System.currentTimeMillis();
+        if (!uncommitted.isEmpty()) {
+            consumer.commitAsync(new HashMap<>(uncommitted), null);
+            uncommitted.clear();
         }
     }
 
