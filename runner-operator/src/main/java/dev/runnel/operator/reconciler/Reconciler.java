@@ -1,6 +1,5 @@
 package dev.runnel.operator.reconciler;
 
-import dev.runnel.contracts.ExecutionEvent;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
@@ -54,8 +53,8 @@ public class Reconciler {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private ConsumerLoop specLoop;
-    /** Executions created for services at zero replicas: the next round starts at once. */
-    private ConsumerLoop wakeLoop;
+    /** Work arriving for autoscaled services at zero replicas: the next round starts at once. */
+    private ZeroWatch zeroWatch;
     private final Semaphore wake = new Semaphore(0);
     private Thread loop;
     private volatile boolean running = true;
@@ -88,6 +87,8 @@ public class Reconciler {
         }
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(),
                 new StringSerializer());
+        // work queued before a service is watched is in the backlog that the round it wakes reads
+        zeroWatch = new ZeroWatch(bootstrap, this::workFor, serviceId -> wake.release());
         specLoop = ConsumerLoop.startReading(bootstrap, "runner-operator-specs",
                 List.of(Topics.SERVICE_SPECS), "earliest", record -> {
                     if (record.value() == null) {
@@ -102,12 +103,7 @@ public class Reconciler {
                             specs.put(spec.serviceId(), spec);
                         }
                     }
-                });
-        wakeLoop = ConsumerLoop.startReading(bootstrap, "runner-operator-wake",
-                List.of(Topics.EXECUTION_EVENTS), "latest", record -> {
-                    if (record.value() != null && record.value().contains("\"created\"")) {
-                        wakeFor(record.value());
-                    }
+                    watchServicesAtZero(); // a new service is watched before the first round decides on it
                 });
         loop = new Thread(this::run, "reconciler");
         loop.setDaemon(true);
@@ -125,7 +121,7 @@ public class Reconciler {
         loop.interrupt();
         loop.join(5000);
         specLoop.close();
-        wakeLoop.close();
+        zeroWatch.close();
         driver.close();
         producer.close(Duration.ofSeconds(2));
     }
@@ -147,27 +143,36 @@ public class Reconciler {
                         LOG.warnf(e, "reconcile of %s failed", serviceId);
                     }
                 }
+                watchServicesAtZero();
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    /**
-     * An execution was created: when its service is autoscaled and has no replica, reconciling now
-     * instead of at the next round starts one up to a round sooner.
-     */
-    private void wakeFor(String json) {
-        try {
-            ExecutionEvent event = Json.mapper().readValue(json, ExecutionEvent.class);
-            ServiceSpec spec = specs.get(event.serviceId());
-            if (event.type() == ExecutionEvent.Type.created && spec != null && spec.active()
-                    && spec.runtime().autoscaler() != null && scaling.atZero(spec.serviceId())) {
-                scaling.demand(spec.serviceId()); // its work item may reach the topic after this round reads it
-                wake.release();
+    /** Has {@link #zeroWatch} watch the work topics of the active autoscaled services with no replica. */
+    private void watchServicesAtZero() {
+        Set<String> atZero = new HashSet<>();
+        specs.values().forEach(spec -> {
+            if (waitsAtZero(spec)) {
+                atZero.add(spec.serviceId());
             }
-        } catch (Exception e) {
-            LOG.debugf("skipping an unreadable execution event: %s", e.getMessage());
+        });
+        zeroWatch.watch(atZero);
+    }
+
+    private boolean waitsAtZero(ServiceSpec spec) {
+        return spec != null && spec.active() && spec.runtime().autoscaler() != null && scaling.atZero(spec.serviceId());
+    }
+
+    /**
+     * Work arrived for a service at zero replicas: reconciling now instead of at the next round starts
+     * one up to a round sooner.
+     */
+    private void workFor(String serviceId) {
+        if (waitsAtZero(specs.get(serviceId))) {
+            scaling.demand(serviceId); // the round's backlog may have been read before the item arrived
+            wake.release();
         }
     }
 
