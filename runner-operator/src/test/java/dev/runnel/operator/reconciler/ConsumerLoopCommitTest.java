@@ -1,5 +1,6 @@
 package dev.runnel.operator.reconciler;
 
+import static dev.runnel.operator.reconciler.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.kit.kafka.ConsumerLoop;
@@ -56,17 +57,17 @@ class ConsumerLoopCommitTest {
                 for (int i = 0; i < 50; i++) { // one at a time, as a slow stream comes
                     producer.send(new ProducerRecord<>(topic, "a" + i, "{}")).get();
                 }
-                waitFor(() -> first.size() == 50);
-                waitFor(() -> committed.getAsLong() == 50); // while it runs, without closing
+                waitFor(5, () -> first.size() == 50);
+                waitFor(5, () -> committed.getAsLong() == 50); // while it runs, without closing
                 send(producer, topic, "last-but-one");
-                waitFor(() -> first.contains("last"));
+                waitFor(5, () -> first.contains("last"));
             } // closing commits what it handled last
 
             Set<String> second = ConcurrentHashMap.newKeySet();
             try (ConsumerLoop loop = ConsumerLoop.start(bootstrap, group, List.of(topic), "earliest",
                     record -> second.add(record.key()))) {
                 producer.send(new ProducerRecord<>(topic, "c", "{}")).get();
-                waitFor(() -> second.contains("c"));
+                waitFor(5, () -> second.contains("c"));
                 assertThat(second).as("the next loop of the group reads only what came after").containsExactly("c");
             }
         }
@@ -77,14 +78,6 @@ class ConsumerLoopCommitTest {
             producer.send(new ProducerRecord<>(topic, key, "{}")).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.currentTimeMillis()).as("waited 30 s").isLessThan(deadline);
-            Thread.sleep(5);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.runnel.operator.reconciler;
 
+import static dev.runnel.operator.reconciler.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.kit.kafka.ConsumerLoop;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -49,7 +49,7 @@ class GrouplessReaderTest {
                 for (int p = 0; p < 3; p++) {
                     String probe = "probe@" + p;
                     int partition = p;
-                    waitFor(() -> {
+                    waitFor(200, () -> {
                         send(producer, topic, partition, "probe");
                         return first.contains(probe) && second.contains(probe);
                     });
@@ -60,7 +60,7 @@ class GrouplessReaderTest {
                 // a partition added while they run is read from its start
                 admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(4))).all().get();
                 producer.send(new ProducerRecord<>(topic, 3, "added", "{}")).get();
-                waitFor(() -> first.contains("added@3") && second.contains("added@3"));
+                waitFor(200, () -> first.contains("added@3") && second.contains("added@3"));
             }
         }
     }
@@ -70,14 +70,6 @@ class GrouplessReaderTest {
             producer.send(new ProducerRecord<>(topic, partition, key, "{}")).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.currentTimeMillis()).as("waited 30 s").isLessThan(deadline);
-            Thread.sleep(200);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.runnel.operator.reconciler;
 
+import static dev.runnel.operator.reconciler.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.contracts.Topics;
@@ -10,7 +11,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,17 +44,17 @@ class ZeroWatchTest {
             }
 
             watch.watch(Set.of(ran, later));
-            waitFor(() -> watching.contains(ran));
+            waitFor(20, () -> watching.contains(ran));
             producer.send(new ProducerRecord<>(Topics.work(other), "unwatched", "{}")).get();
             producer.send(new ProducerRecord<>(Topics.work(ran), "new", "{}")).get();
-            waitFor(() -> work.contains(ran));
+            waitFor(20, () -> work.contains(ran));
             assertThat(work).as("the new item only: not the old ones, not another service's").containsExactly(ran);
 
             // a work topic made after the watch began is looked up again
             admin.createTopics(List.of(new NewTopic(Topics.work(later), 1, (short) 1))).all().get();
-            waitFor(() -> watching.contains(later));
+            waitFor(20, () -> watching.contains(later));
             producer.send(new ProducerRecord<>(Topics.work(later), "first", "{}")).get();
-            waitFor(() -> work.contains(later));
+            waitFor(20, () -> work.contains(later));
 
             // a service no longer at zero is not watched
             watch.watch(Set.of(later));
@@ -62,16 +62,8 @@ class ZeroWatchTest {
             work.clear();
             producer.send(new ProducerRecord<>(Topics.work(ran), "after", "{}")).get();
             producer.send(new ProducerRecord<>(Topics.work(later), "second", "{}")).get();
-            waitFor(() -> work.contains(later));
+            waitFor(20, () -> work.contains(later));
             assertThat(work).containsExactly(later);
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.currentTimeMillis()).as("waited 30 s").isLessThan(deadline);
-            Thread.sleep(20);
         }
     }
 }
