@@ -16,6 +16,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +119,17 @@ class ProxyTest {
         out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(data);
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void requestsAreCountedByResourceNotByPath() {
+        for (String id : List.of("p1", "p2", "p3")) { // ids, as execution and service ids are
+            given().get("/api/v1/packages/" + id).then().statusCode(200);
+            given().get("/api/v1/services/" + id + "/status").then().statusCode(200);
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("uri=\"/api/v1/packages/{path}\"").contains("uri=\"/api/v1/services/{path}\"")
+                .doesNotContain("/api/v1/packages/p1").doesNotContain("/api/v1/services/p2/status");
     }
 
     @Test
