@@ -29,6 +29,11 @@ final class RouteTable {
     private RouteTable() {
     }
 
+    /** The resources (first path segments) that some service owns. */
+    static java.util.Set<String> resources() {
+        return OWNER_BY_FIRST_SEGMENT.keySet();
+    }
+
     /** Whether the path is {@code /api/v1/query/faas}, routed by the resource its body names. */
     static boolean isQuery(String path) {
         return (PREFIX + "query/faas").equals(path);

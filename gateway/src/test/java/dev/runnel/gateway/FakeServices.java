@@ -61,6 +61,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 "runnel.gateway.services.registry", "http://127.0.0.1:" + server.actualPort(),
                 "runnel.gateway.services.bot", "http://127.0.0.1:" + closedPort(),
                 "runnel.gateway.services.trigger", "none",
+                "runnel.gateway.services.execution", "none",
                 "runnel.gateway.timeout", "PT1S");
     }
 

@@ -127,9 +127,14 @@ class ProxyTest {
             given().get("/api/v1/packages/" + id).then().statusCode(200);
             given().get("/api/v1/services/" + id + "/status").then().statusCode(200);
         }
+        // every resource the route table knows has its pattern (answered 200, or 502 by an absent owner)
+        for (String resource : RouteTable.resources()) {
+            given().get("/api/v1/" + resource + "/id-of-" + resource);
+        }
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("uri=\"/api/v1/packages/{path}\"").contains("uri=\"/api/v1/services/{path}\"")
-                .doesNotContain("/api/v1/packages/p1").doesNotContain("/api/v1/services/p2/status");
+                .doesNotContain("/api/v1/packages/p1").doesNotContain("/api/v1/services/p2/status")
+                .doesNotContain("id-of-");
     }
 
     @Test

@@ -150,15 +150,20 @@ public class Reconciler {
         }
     }
 
-    /** Has {@link #zeroWatch} watch the work topics of the active autoscaled services with no replica. */
+    /**
+     * Has {@link #zeroWatch} watch the work topics of the active autoscaled services with no replica. The
+     * spec reader and the rounds both call it; one at a time, so that an older set never replaces a newer.
+     */
     private void watchServicesAtZero() {
-        Set<String> atZero = new HashSet<>();
-        specs.values().forEach(spec -> {
-            if (waitsAtZero(spec)) {
-                atZero.add(spec.serviceId());
-            }
-        });
-        zeroWatch.watch(atZero);
+        synchronized (zeroWatch) {
+            Set<String> atZero = new HashSet<>();
+            specs.values().forEach(spec -> {
+                if (waitsAtZero(spec)) {
+                    atZero.add(spec.serviceId());
+                }
+            });
+            zeroWatch.watch(atZero);
+        }
     }
 
     private boolean waitsAtZero(ServiceSpec spec) {

@@ -2,6 +2,7 @@ package dev.runnel.operator.reconciler;
 
 import dev.runnel.contracts.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class ZeroWatch implements AutoCloseable {
     private void assign(Set<String> services) {
         lookedAt = System.currentTimeMillis();
         Map<String, String> byTopic = new HashMap<>();
-        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (String serviceId : services) {
             String topic = Topics.work(serviceId);
             try {
