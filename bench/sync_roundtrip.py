@@ -60,7 +60,8 @@ def deploy_noop(name, concurrency=4, runtime=None):
 def main():
     bearer, service = deploy_noop("bench-noop")
     jar = os.path.join(ROOT, "bench/java/target/runnel-bench.jar")
-    subprocess.run(["java", "-jar", jar, API, bearer, service["id"], "noop", KAFKA, N, WARMUP], check=True)
+    subprocess.run(["java", "-jar", jar, API, bearer, service["id"], "noop", KAFKA, N, WARMUP,
+                    os.path.join(ROOT, "sdk/python")], check=True)
     call("POST", "/services/%s/stop" % service["id"], bearer)
 
 

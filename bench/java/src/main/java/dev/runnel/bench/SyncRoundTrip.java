@@ -1,10 +1,18 @@
 package dev.runnel.bench;
 
 import dev.runnel.contracts.Json;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +37,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * compiles its work path over its first thousand calls or so, and the services their request paths,
  * so that the timed calls measure the steady state, as the baseline's do.
  *
- * <pre>java -jar bench/java/target/runnel-bench.jar API TOKEN SERVICE_ID FUNCTION KAFKA [N [WARMUP]]</pre>
+ * <p>It also times, alone and in the same run, the parts that any sync call of this architecture is
+ * made of: an authenticated HTTP call through the gateway ({@code GET /users/me}), a call of an empty
+ * function in the Python runtime from the JVM (the runner's worker protocol, given {@code RUNTIME_DIR}),
+ * and the two Kafka hops (the baseline itself). Their sum, with no database and no service logic, is
+ * the floor the target is held against (ADR 0011).
+ *
+ * <pre>java -jar bench/java/target/runnel-bench.jar API TOKEN SERVICE_ID FUNCTION KAFKA [N [WARMUP [RUNTIME_DIR]]]</pre>
  */
 public final class SyncRoundTrip {
 
@@ -43,6 +58,7 @@ public final class SyncRoundTrip {
         String kafka = args[4];
         int n = args.length > 5 ? Integer.parseInt(args[5]) : 300;
         int warmup = args.length > 6 ? Integer.parseInt(args[6]) : n / 10;
+        Path runtime = args.length > 7 ? Path.of(args[7]) : null;
 
         List<Long> runnel = sync(api, token, serviceId, function, n, warmup);
         List<Long> raw = pingPong(kafka, n, warmup);
@@ -51,6 +67,90 @@ public final class SyncRoundTrip {
         System.out.printf("ratio p50 %.2f (target <= 2), p99 %.2f (target <= 3)%n",
                 percentile(runnel, 50) / (double) percentile(raw, 50),
                 percentile(runnel, 99) / (double) percentile(raw, 99));
+        if (runtime != null) {
+            List<Long> http = httpCall(api + "/users/me", token, n, warmup);
+            List<Long> python = pythonCall(runtime, n, warmup);
+            report("parts: HTTP call through the gateway", http);
+            report("parts: empty Python call from the JVM", python);
+            long floor = percentile(http, 50) + percentile(python, 50) + percentile(raw, 50);
+            System.out.printf("floor (HTTP + Python + the two hops, nothing else) p50 %.2f ms = %.2f x the baseline%n",
+                    floor / 1e6, floor / (double) percentile(raw, 50));
+        }
+    }
+
+    /** An authenticated HTTP call that does nothing, through the same client: the HTTP part of a sync call. */
+    static List<Long> httpCall(String url, String token, int n, int warmup) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .GET().build();
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < warmup + n; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long took = System.nanoTime() - start;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            if (i >= warmup) {
+                times.add(took);
+            }
+        }
+        return times;
+    }
+
+    /**
+     * Calls of an empty function in the Python runtime ({@code python3 -m runnel.worker}, the runner's
+     * JSON-lines protocol), one at a time, from a line written to the result read: the Python part of a
+     * sync call, without Kafka.
+     */
+    static List<Long> pythonCall(Path runtime, int n, int warmup) throws Exception {
+        Path codebase = Files.createTempDirectory("runnel-bench-python");
+        Files.writeString(codebase.resolve("main.py"), "import runnel\n\nclass ServiceRunner(runnel.BaseServiceRunner):\n"
+                + "    def noop(self):\n        return None\n");
+        ProcessBuilder builder = new ProcessBuilder("python3", "-u", "-m", "runnel.worker")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("PYTHONPATH", runtime.toAbsolutePath().toString());
+        Process python = builder.start();
+        try (BufferedWriter in = new BufferedWriter(new OutputStreamWriter(python.getOutputStream(), StandardCharsets.UTF_8));
+             BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write(Json.mapper().writeValueAsString(Map.of("type", "init", "codebase", codebase.toString(),
+                    "entryPoint", "main.py", "className", "ServiceRunner", "concurrency", 4)) + "\n");
+            in.flush();
+            awaitLine(out, "\"ready\"");
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < warmup + n; i++) {
+                String id = "e" + i;
+                long start = System.nanoTime();
+                in.write("{\"type\":\"call\",\"executionId\":\"" + id + "\",\"attempt\":1,\"function\":\"noop\","
+                        + "\"input\":{},\"inputTypes\":{}}\n");
+                in.flush();
+                awaitLine(out, "\"" + id + "\"");
+                if (i >= warmup) {
+                    times.add(System.nanoTime() - start);
+                }
+            }
+            in.write("{\"type\":\"shutdown\"}\n");
+            in.flush();
+            return times;
+        } finally {
+            if (!python.waitFor(5, TimeUnit.SECONDS)) {
+                python.destroyForcibly();
+            }
+        }
+    }
+
+    private static void awaitLine(BufferedReader out, String containing) throws IOException {
+        for (String line = out.readLine(); ; line = out.readLine()) {
+            if (line == null) {
+                throw new IllegalStateException("the Python worker exited");
+            }
+            if (line.contains("\"failed\"") || line.contains("init-failed")) {
+                throw new IllegalStateException("the Python worker failed: " + line);
+            }
+            if (line.contains(containing)) {
+                return;
+            }
+        }
     }
 
     static List<Long> sync(String api, String token, String serviceId, String function, int n, int warmup)

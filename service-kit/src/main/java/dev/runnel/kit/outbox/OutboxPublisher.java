@@ -81,7 +81,10 @@ public class OutboxPublisher {
     private void run() {
         while (running) {
             try {
-                wakeups.tryAcquire(config.interval().toMillis(), TimeUnit.MILLISECONDS);
+                if (wakeups.tryAcquire(config.interval().toMillis(), TimeUnit.MILLISECONDS) && running
+                        && !config.linger().isZero()) {
+                    Thread.sleep(config.linger().toMillis()); // gather the events of the commits that follow
+                }
                 wakeups.drainPermits();
                 if (running) {
                     QuarkusTransaction.requiringNew().run(this::publishPending);

@@ -1,0 +1,65 @@
+package dev.runnel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.testsupport.RunnelPlatform;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox waits {@code runnel.outbox.linger} after the commit that woke it, and the events that
+ * later commits append within that time go out in the same run (OutboxPublisher).
+ */
+@QuarkusTest
+@WithTestResource(RunnelPlatform.class)
+@TestProfile(OutboxLingerTest.LongLinger.class)
+class OutboxLingerTest {
+
+    /** A linger far longer than two requests take, so that the test does not depend on the machine's speed. */
+    public static class LongLinger implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("runnel.outbox.linger", "3s");
+        }
+    }
+
+    @Test
+    void eventsOfCommitsWithinTheLingerGoOutTogether() throws Exception {
+        Api api = Api.newProject();
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
+                .extract().path("id");
+        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "linger")
+                .put("packageId", packageId)).statusCode(201).extract().path("id");
+        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
+        awaitNothingPending(id);
+
+        replicas(api, id, 2);
+        Thread.sleep(300);
+        assertThat(OutboxKafkaOutageTest.pendingEvents(id)).as("the first event waits for the linger").isEqualTo(1);
+        replicas(api, id, 3);
+        assertThat(OutboxKafkaOutageTest.pendingEvents(id))
+                .as("the first event is still there when the second commits: one run takes both").isEqualTo(2);
+
+        assertThat(ServiceLifecycleTest.specs(id, 3)).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
+        awaitNothingPending(id);
+    }
+
+    private static void replicas(Api api, String id, int replicas) {
+        api.patch("/services/" + id, Api.mapper().createObjectNode().set("runtime",
+                Api.mapper().createObjectNode().put("replicas", replicas))).statusCode(200).body("version", equalTo(replicas));
+    }
+
+    private static void awaitNothingPending(String id) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (OutboxKafkaOutageTest.pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(OutboxKafkaOutageTest.pendingEvents(id)).isZero();
+    }
+}
