@@ -42,10 +42,12 @@ public class ExecutionService {
     private final Waiters waiters;
     private final WorkDispatcher work;
     private final TransactionSynchronizationRegistry transactions;
+    private final RecentRows recent;
 
     public ExecutionService(Db db, Outbox outbox, SpecStore specs, ExecutionConfig config, Waiters waiters,
-                            WorkDispatcher work, TransactionSynchronizationRegistry transactions) {
+                            WorkDispatcher work, TransactionSynchronizationRegistry transactions, RecentRows recent) {
         this.db = db;
+        this.recent = recent;
         this.outbox = outbox;
         this.specs = specs;
         this.config = config;
@@ -98,11 +100,12 @@ public class ExecutionService {
                 spec.packageId(), spec.packageName(), spec.packageRevision(), spec.version(), null, event);
         Instant deadline = now.plusSeconds(spec.executionTimeout());
         try {
-            db.update("INSERT INTO executions (id, project_id, service_id, function_name, trigger_id, status, attempts,"
-                    + " max_attempts, idempotency_key, deadline, dispatched_at, created_at, updated_at, doc)"
-                    + " VALUES (?, ?, ?, ?, ?, 'created', 1, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))", doc.id(), doc.projectId(),
-                    serviceId, functionName, triggerId, doc.maxAttempts(), request.idempotencyKey(), deadline, now, now,
-                    now, Db.json(doc));
+            String version = db.one("INSERT INTO executions (id, project_id, service_id, function_name, trigger_id, status,"
+                    + " attempts, max_attempts, idempotency_key, deadline, dispatched_at, created_at, updated_at, doc)"
+                    + " VALUES (?, ?, ?, ?, ?, 'created', 1, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) RETURNING xmin::text",
+                    rs -> rs.getString(1), doc.id(), doc.projectId(), serviceId, functionName, triggerId,
+                    doc.maxAttempts(), request.idempotencyKey(), deadline, now, now, now, Db.json(doc)).orElseThrow();
+            recent.rememberAtCommit(new RecentRows.Row(doc, null, null, version));
         } catch (Db.DbException e) {
             if (e.isUniqueViolation() && request.idempotencyKey() != null) {
                 transactions.setRollbackOnly(); // the failed insert ended the database transaction
@@ -135,11 +138,11 @@ public class ExecutionService {
             return doc;
         }
         if (doc.currentStatus().equals("created")) {
-            return finish(doc, new StatusEntry(now(), "terminated", "terminated before it started", null, null, null),
+            return finish(null, doc, new StatusEntry(now(), "terminated", "terminated before it started", null, null, null),
                     doc.attempts(), null);
         }
         ExecutionDoc next = doc.withTerminate();
-        save(next, "to_terminate = true");
+        save(null, next, "to_terminate = true");
         int attempt = doc.attempts();
         String eventId = Outbox.newEventId();
         outbox.append(Topics.RUNNER_CONTROL, doc.serviceId(), eventId, Db.json(new RunnerControl(eventId,
@@ -174,27 +177,38 @@ public class ExecutionService {
         return load(id).orElseThrow();
     }
 
-    /** An execution row locked for an update, with the columns beside its JSON. */
-    private record Locked(ExecutionDoc doc, Integer lastPercent, String replicaId) {
-    }
-
     /**
      * Applies what a replica reports about an attempt; stale and late reports change nothing. A
      * report read twice changes nothing the second time either (the same progress does not apply
      * again, a terminal execution takes no report, a failed attempt was already counted), so status
      * reports need no record of handled event ids.
+     *
+     * <p>An execution this instance wrote last is updated as it remembers it, guarded by the row's
+     * version ({@link RecentRows}); when the row changed since, or when the report would change nothing
+     * (which memory alone must not decide), the report is applied to the row read under a lock.
      */
     @Transactional
     public void apply(ExecutionStatusUpdate update) {
-        Optional<Locked> found = db.one("SELECT doc::text, last_percent, replica_id FROM executions WHERE id = ?"
-                + " FOR UPDATE", rs -> new Locked(Db.fromJson(rs.getString(1), ExecutionDoc.class),
-                (Integer) rs.getObject(2), rs.getString(3)), update.executionId());
-        if (found.isEmpty()) {
-            return;
+        Optional<RecentRows.Row> remembered = recent.get(update.executionId());
+        if (remembered.isPresent()) {
+            try {
+                if (applyTo(remembered.get(), update)) {
+                    return;
+                }
+            } catch (RecentRows.Stale changedSince) {
+                // another transaction wrote the row since it was remembered: nothing was written
+            }
         }
-        ExecutionDoc doc = found.get().doc();
+        db.one("SELECT doc::text, last_percent, replica_id FROM executions WHERE id = ? FOR UPDATE",
+                rs -> new RecentRows.Row(Db.fromJson(rs.getString(1), ExecutionDoc.class), (Integer) rs.getObject(2),
+                        rs.getString(3), null), update.executionId()).ifPresent(row -> applyTo(row, update));
+    }
+
+    /** Applies a report to a row; false when it writes nothing. */
+    private boolean applyTo(RecentRows.Row row, ExecutionStatusUpdate update) {
+        ExecutionDoc doc = row.doc();
         if (doc.isTerminal() || update.attempt() != doc.attempts()) {
-            return;
+            return false;
         }
         Instant at = update.timestamp() == null ? now() : update.timestamp();
         if (update.startedAt() != null && doc.currentStatus().equals("created") && !update.status().equals("in-progress")) {
@@ -204,42 +218,56 @@ public class ExecutionService {
                     null);
         }
         switch (update.status()) {
-            case "in-progress" -> progress(found.get(), update, at);
-            case "success" -> finish(doc, new StatusEntry(at, "success", update.message(), 100, null, update.output()),
-                    doc.attempts(), update.output());
-            case "terminated" -> finish(doc, new StatusEntry(at, "terminated", update.message() == null
+            case "in-progress" -> {
+                return progress(row, update, at);
+            }
+            case "success" -> finish(row.version(), doc, new StatusEntry(at, "success", update.message(), 100, null,
+                    update.output()), doc.attempts(), update.output());
+            case "terminated" -> finish(row.version(), doc, new StatusEntry(at, "terminated", update.message() == null
                     ? "terminated on request" : update.message(), null, null, null), doc.attempts(), null);
-            case "failed" -> failAttempt(doc, errorOf(update), at);
+            case "failed" -> failAttempt(row.version(), doc, errorOf(update), at);
             default -> {
-                // unknown statuses from a newer runner are ignored
+                return false; // unknown statuses from a newer runner are ignored
             }
         }
+        return true;
     }
 
-    private void progress(Locked row, ExecutionStatusUpdate update, Instant at) {
+    private boolean progress(RecentRows.Row row, ExecutionStatusUpdate update, Instant at) {
         ExecutionDoc doc = row.doc();
         String replica = update.replicaId() != null ? update.replicaId() : row.replicaId();
         boolean statusChanges = !doc.currentStatus().equals("in-progress");
         boolean messageChanges = update.message() != null && !update.message().equals(doc.latestStatus().message());
         boolean progressApplies = Progress.applies(row.lastPercent(), update.percentComplete());
         if (!statusChanges && !messageChanges && !progressApplies) {
-            if (replica != null && !replica.equals(row.replicaId())) {
-                db.update("UPDATE executions SET replica_id = ? WHERE id = ?", replica, doc.id());
+            if (replica == null || replica.equals(row.replicaId())) {
+                return false;
             }
-            return;
+            String version = db.one("UPDATE executions SET replica_id = ? WHERE id = ?" + guard(row.version())
+                    + " RETURNING xmin::text", rs -> rs.getString(1), guarded(row.version(), replica, doc.id()))
+                    .orElseThrow(RecentRows.Stale::new);
+            recent.rememberAtCommit(new RecentRows.Row(doc, row.lastPercent(), replica, version));
+            return true;
         }
         Integer percent = progressApplies ? update.percentComplete() : doc.latestStatus().percentComplete();
+        Integer lastPercent = progressApplies ? percent : row.lastPercent();
         ExecutionDoc next = doc.with(new StatusEntry(at, "in-progress", update.message(), percent, null, null),
                 doc.attempts(), doc.toTerminate(), doc.output(), null);
-        save(next, "status = 'in-progress', replica_id = ?, last_percent = ?", replica,
-                progressApplies ? percent : row.lastPercent());
+        String version = save(row.version(), next, "status = 'in-progress', replica_id = ?, last_percent = ?", replica,
+                lastPercent);
+        recent.rememberAtCommit(new RecentRows.Row(next, lastPercent, replica, version));
         if (statusChanges) {
             announce(next, ExecutionEvent.Type.changed);
         }
+        return true;
     }
 
-    /** A failed attempt: retried with backoff while attempts remain, else the execution fails. */
-    public ExecutionDoc failAttempt(ExecutionDoc doc, JsonNode error, Instant at) {
+    /**
+     * A failed attempt: retried with backoff while attempts remain, else the execution fails.
+     *
+     * @param version the row version to write over ({@link RecentRows}), or null for a row locked here
+     */
+    private ExecutionDoc failAttempt(String version, ExecutionDoc doc, JsonNode error, Instant at) {
         String why = error.path("message").asText("the attempt failed");
         if (doc.attempts() < doc.maxAttempts() && !doc.toTerminate()) {
             int next = doc.attempts() + 1;
@@ -250,12 +278,13 @@ public class ExecutionService {
             ExecutionDoc retried = doc.with(new StatusEntry(at, "in-progress", "attempt " + doc.attempts() + " of "
                     + doc.maxAttempts() + " failed (" + why + "); retrying", doc.latestStatus().percentComplete(), error,
                     null), next, false, null, null);
-            save(retried, "status = 'in-progress', attempts = ?, replica_id = NULL, last_percent = NULL,"
-                    + " dispatch_after = ?", next, now().plus(backoff));
+            String written = save(version, retried, "status = 'in-progress', attempts = ?, replica_id = NULL,"
+                    + " last_percent = NULL, dispatch_after = ?", next, now().plus(backoff));
+            recent.rememberAtCommit(new RecentRows.Row(retried, null, null, written));
             announce(retried, ExecutionEvent.Type.changed);
             return retried;
         }
-        return finish(doc, new StatusEntry(at, "failed", why, null, error, null), doc.attempts(), null);
+        return finish(version, doc, new StatusEntry(at, "failed", why, null, error, null), doc.attempts(), null);
     }
 
     /** Dispatches the retries whose backoff has passed. */
@@ -284,7 +313,7 @@ public class ExecutionService {
             outbox.append(Topics.RUNNER_CONTROL, doc.serviceId(), eventId, Db.json(new RunnerControl(eventId,
                     RunnerControl.Type.terminate, doc.serviceId(), id, doc.attempts(), now())));
             String why = "execution timed out after " + timeoutOf(doc) + " seconds";
-            finish(doc, new StatusEntry(now(), "failed", why, null, errorNode("TimeoutError", why), null),
+            finish(null, doc, new StatusEntry(now(), "failed", why, null, errorNode("TimeoutError", why), null),
                     doc.attempts(), null);
         }
         return late.size();
@@ -305,10 +334,10 @@ public class ExecutionService {
                 int next = doc.attempts() + 1;
                 ExecutionDoc again = doc.with(new StatusEntry(now(), "in-progress", why + "; running it again", null,
                         errorNode("ReplicaLost", why), null), next, false, null, null);
-                save(again, "attempts = ?, replica_id = NULL, last_percent = NULL, dispatch_after = now()", next);
+                save(null, again, "attempts = ?, replica_id = NULL, last_percent = NULL, dispatch_after = now()", next);
                 announce(again, ExecutionEvent.Type.changed);
             } else {
-                finish(doc, new StatusEntry(now(), "failed", why, null, errorNode("ReplicaLost", why), null),
+                finish(null, doc, new StatusEntry(now(), "failed", why, null, errorNode("ReplicaLost", why), null),
                         doc.attempts(), null);
             }
         }
@@ -333,23 +362,46 @@ public class ExecutionService {
         return stale.size();
     }
 
-    private ExecutionDoc finish(ExecutionDoc doc, StatusEntry entry, int attempts, JsonNode output) {
+    /** Ends an execution; {@code version} as in {@link #failAttempt}. */
+    private ExecutionDoc finish(String version, ExecutionDoc doc, StatusEntry entry, int attempts, JsonNode output) {
         double duration = Duration.between(doc.createdAt(), entry.timestamp()).toMillis() / 1000.0;
         ExecutionDoc done = doc.with(entry, attempts, doc.toTerminate(), output, duration);
-        save(done, "status = ?, dispatch_after = NULL", entry.status());
+        save(version, done, "status = ?, dispatch_after = NULL", entry.status());
+        recent.forgetAtCommit(done.id());
         announce(done, ExecutionEvent.Type.finished);
         // waiters on this instance wake at commit; those on others hear the finished event
         db.afterCommit(() -> waiters.wake(done.id(), done));
         return done;
     }
 
-    /** Writes the document, its {@code updated_at}, and {@code columns} (a SET list) with their parameters. */
-    private void save(ExecutionDoc doc, String columns, Object... parameters) {
+    /**
+     * Writes the document, its {@code updated_at}, and {@code columns} (a SET list) with their parameters,
+     * and answers the row's new version. With a {@code version}, only over that version of the row: else
+     * nothing is written and {@link RecentRows.Stale} says so.
+     */
+    private String save(String version, ExecutionDoc doc, String columns, Object... parameters) {
         Object[] all = java.util.Arrays.copyOf(parameters, parameters.length + 3);
         all[parameters.length] = doc.updatedAt();
         all[parameters.length + 1] = Db.json(doc);
         all[parameters.length + 2] = doc.id();
-        db.update("UPDATE executions SET " + columns + ", updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?", all);
+        return db.one("UPDATE executions SET " + columns + ", updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?"
+                + guard(version) + " RETURNING xmin::text", rs -> rs.getString(1), guarded(version, all))
+                .orElseThrow(RecentRows.Stale::new);
+    }
+
+    /** The condition that a row is still at {@code version}; none for a row locked here (null). */
+    private static String guard(String version) {
+        return version == null ? "" : " AND xmin::text = ?";
+    }
+
+    /** The parameters of a statement, with the version last when there is one (see {@link #guard}). */
+    private static Object[] guarded(String version, Object... parameters) {
+        if (version == null) {
+            return parameters;
+        }
+        Object[] all = java.util.Arrays.copyOf(parameters, parameters.length + 1);
+        all[parameters.length] = version;
+        return all;
     }
 
     private ExecutionDoc lock(String id) {
