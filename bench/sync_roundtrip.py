@@ -17,6 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get("RUNNEL_HOME", os.path.join(ROOT, ".runnel"))
 API = "http://127.0.0.1:%s/api/v1" % os.environ.get("RUNNEL_GATEWAY_PORT", "8080")
 KAFKA = "localhost:%s" % os.environ.get("RUNNEL_KAFKA_PORT", "9092")
+JDBC = "jdbc:postgresql://127.0.0.1:%s/runnel" % os.environ.get("RUNNEL_PG_PORT", "5432")
 N = os.environ.get("BENCH_REQUESTS", "300")
 # round trips each side makes before the timed ones (a new replica compiles its work path over its first ~1000 calls)
 WARMUP = os.environ.get("BENCH_WARMUP", "2000")
@@ -61,7 +62,7 @@ def main():
     bearer, service = deploy_noop("bench-noop")
     jar = os.path.join(ROOT, "bench/java/target/runnel-bench.jar")
     subprocess.run(["java", "-jar", jar, API, bearer, service["id"], "noop", KAFKA, N, WARMUP,
-                    os.path.join(ROOT, "sdk/python")], check=True)
+                    os.path.join(ROOT, "sdk/python"), JDBC], check=True)
     call("POST", "/services/%s/stop" % service["id"], bearer)
 
 
