@@ -28,13 +28,13 @@ class ExecutionLifecycleTest {
 
     private static final Map<String, Object> ITEM = Map.of("item", Map.of("item_id", "item-1"));
 
-    private static String create(Platform.Developer dev, ServiceSpec spec, String function, Object input) {
+    static String create(Platform.Developer dev, ServiceSpec spec, String function, Object input) {
         return dev.request().contentType("application/json").body(Map.of("functionName", function, "input", input))
                 .post("/api/v1/executions/" + spec.serviceId()).then().statusCode(201)
                 .body("latestStatus.status", equalTo("created")).extract().path("id");
     }
 
-    private static JsonPath waitFor(Platform.Developer dev, String id) {
+    static JsonPath waitFor(Platform.Developer dev, String id) {
         return dev.request().get("/api/v1/executions/" + id + "/wait?timeout=20").then().statusCode(200).extract()
                 .jsonPath();
     }

@@ -1,7 +1,6 @@
 package dev.runnel.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.WorkItem;
@@ -36,15 +35,8 @@ class RememberedRowsTest {
         }
     }
 
-    private static String create(Platform.Developer dev, ServiceSpec spec) {
-        return dev.request().contentType("application/json").body(Map.of("functionName", "run", "input", ITEM))
-                .post("/api/v1/executions/" + spec.serviceId()).then().statusCode(201)
-                .body("latestStatus.status", equalTo("created")).extract().path("id");
-    }
-
-    private static JsonPath waitFor(Platform.Developer dev, String id) {
-        return dev.request().get("/api/v1/executions/" + id + "/wait?timeout=20").then().statusCode(200).extract()
-                .jsonPath();
+    private static JsonPath runToTheEnd(Platform.Developer dev, ServiceSpec spec) {
+        return ExecutionLifecycleTest.waitFor(dev, ExecutionLifecycleTest.create(dev, spec, "run", ITEM));
     }
 
     @Test
@@ -56,7 +48,7 @@ class RememberedRowsTest {
                     + " doc = jsonb_set(doc, '{toTerminate}', 'true') WHERE id = ?", item.executionId());
             r.report(item, "success", null, null, Map.of("ok", true), null);
         })) {
-            JsonPath done = waitFor(dev, create(dev, spec));
+            JsonPath done = runToTheEnd(dev, spec);
             assertThat(done.getString("latestStatus.status")).isEqualTo("success");
             assertThat(done.getBoolean("toTerminate")).as("the other writer's change is kept").isTrue();
             assertThat(done.getList("status.status")).containsExactly("created", "success");
@@ -78,7 +70,7 @@ class RememberedRowsTest {
                     item.functionName(), item.input(), item.triggerId(), item.event(), item.deadline());
             r.report(second, "success", null, null, "second attempt", null);
         })) {
-            JsonPath done = waitFor(dev, create(dev, spec));
+            JsonPath done = runToTheEnd(dev, spec);
             assertThat(done.getString("latestStatus.status")).as("attempt 2's report is not taken for a stale one")
                     .isEqualTo("success");
             assertThat(done.getInt("attempts")).isEqualTo(2);

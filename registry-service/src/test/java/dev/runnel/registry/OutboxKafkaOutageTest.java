@@ -26,15 +26,29 @@ class OutboxKafkaOutageTest {
         }
     }
 
+    /** A service of a new project, deployed, its first spec published and nothing left in the outbox. */
+    static String deployed(Api api, String name) throws Exception {
+        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
+                .extract().path("id");
+        String id = api.post("/services", Api.mapper().createObjectNode().put("name", name)
+                .put("packageId", packageId)).statusCode(201).extract().path("id");
+        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
+        awaitNothingPending(id);
+        return id;
+    }
+
+    static void awaitNothingPending(String serviceId) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (pendingEvents(serviceId) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(pendingEvents(serviceId)).isZero();
+    }
+
     @Test
     void updatesMadeWhileKafkaIsDownArePublishedInOrderOnceItIsBack() throws Exception {
         Api api = Api.newProject();
-        String project = api.project;
-        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
-                .extract().path("id");
-        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "outage")
-                .put("packageId", packageId)).statusCode(201).extract().path("id");
-        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
+        String id = deployed(api, "outage");
 
         RunnelInfrastructure.kafka().stop();
         try {
@@ -52,21 +66,13 @@ class OutboxKafkaOutageTest {
         List<ServiceSpec> specs = ServiceLifecycleTest.specs(id, 3);
         assertThat(specs).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
         assertThat(specs).extracting(s -> s.runtime().replicas()).containsExactly(1, 2, 3);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(pendingEvents(id)).isZero();
+        awaitNothingPending(id);
     }
 
     @Test
     void nothingIsPublishedWhileAnotherPublisherHoldsTheLock() throws Exception {
         Api api = Api.newProject();
-        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
-                .extract().path("id");
-        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "locked")
-                .put("packageId", packageId)).statusCode(201).extract().path("id");
-        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
+        String id = deployed(api, "locked");
 
         // the lock of registry-service's publishers (OutboxPublisher), held as another instance would
         long lockKey = 0x52554e4e454c0000L | ("runnel-registry-service".hashCode() & 0xffffL);
@@ -85,10 +91,6 @@ class OutboxKafkaOutageTest {
             }
         }
         assertThat(ServiceLifecycleTest.specs(id, 2)).extracting(ServiceSpec::version).containsExactly(1, 2);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(pendingEvents(id)).isZero();
+        awaitNothingPending(id);
     }
 }

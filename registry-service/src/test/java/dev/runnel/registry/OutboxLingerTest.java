@@ -32,12 +32,7 @@ class OutboxLingerTest {
     @Test
     void eventsOfCommitsWithinTheLingerGoOutTogether() throws Exception {
         Api api = Api.newProject();
-        String packageId = api.post("/packages", api.seedPackage(api.codebase())).statusCode(201)
-                .extract().path("id");
-        String id = api.post("/services", Api.mapper().createObjectNode().put("name", "linger")
-                .put("packageId", packageId)).statusCode(201).extract().path("id");
-        assertThat(ServiceLifecycleTest.specs(id, 1)).hasSize(1);
-        awaitNothingPending(id);
+        String id = OutboxKafkaOutageTest.deployed(api, "linger");
 
         replicas(api, id, 2);
         Thread.sleep(300);
@@ -47,19 +42,11 @@ class OutboxLingerTest {
                 .as("the first event is still there when the second commits: one run takes both").isEqualTo(2);
 
         assertThat(ServiceLifecycleTest.specs(id, 3)).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
-        awaitNothingPending(id);
+        OutboxKafkaOutageTest.awaitNothingPending(id);
     }
 
     private static void replicas(Api api, String id, int replicas) {
         api.patch("/services/" + id, Api.mapper().createObjectNode().set("runtime",
                 Api.mapper().createObjectNode().put("replicas", replicas))).statusCode(200).body("version", equalTo(replicas));
-    }
-
-    private static void awaitNothingPending(String id) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (OutboxKafkaOutageTest.pendingEvents(id) > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(OutboxKafkaOutageTest.pendingEvents(id)).isZero();
     }
 }
