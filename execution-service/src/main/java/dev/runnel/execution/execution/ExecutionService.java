@@ -100,12 +100,13 @@ public class ExecutionService {
                 spec.packageId(), spec.packageName(), spec.packageRevision(), spec.version(), null, event);
         Instant deadline = now.plusSeconds(spec.executionTimeout());
         try {
+            String json = Db.json(doc);
             String version = db.one("INSERT INTO executions (id, project_id, service_id, function_name, trigger_id, status,"
                     + " attempts, max_attempts, idempotency_key, deadline, dispatched_at, created_at, updated_at, doc)"
                     + " VALUES (?, ?, ?, ?, ?, 'created', 1, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) RETURNING xmin::text",
                     rs -> rs.getString(1), doc.id(), doc.projectId(), serviceId, functionName, triggerId,
-                    doc.maxAttempts(), request.idempotencyKey(), deadline, now, now, now, Db.json(doc)).orElseThrow();
-            recent.rememberAtCommit(new RecentRows.Row(doc, null, null, version));
+                    doc.maxAttempts(), request.idempotencyKey(), deadline, now, now, now, json).orElseThrow();
+            recent.rememberAtCommit(new RecentRows.Row(doc, null, null, version, json.length()));
         } catch (Db.DbException e) {
             if (e.isUniqueViolation() && request.idempotencyKey() != null) {
                 transactions.setRollbackOnly(); // the failed insert ended the database transaction
@@ -200,8 +201,11 @@ public class ExecutionService {
             }
         }
         db.one("SELECT doc::text, last_percent, replica_id FROM executions WHERE id = ? FOR UPDATE",
-                rs -> new RecentRows.Row(Db.fromJson(rs.getString(1), ExecutionDoc.class), (Integer) rs.getObject(2),
-                        rs.getString(3), null), update.executionId()).ifPresent(row -> applyTo(row, update));
+                rs -> {
+                    String json = rs.getString(1);
+                    return new RecentRows.Row(Db.fromJson(json, ExecutionDoc.class), (Integer) rs.getObject(2),
+                            rs.getString(3), null, json.length());
+                }, update.executionId()).ifPresent(row -> applyTo(row, update));
     }
 
     /** Applies a report to a row; false when it writes nothing. */
@@ -246,16 +250,16 @@ public class ExecutionService {
             String version = db.one("UPDATE executions SET replica_id = ? WHERE id = ?" + guard(row.version())
                     + " RETURNING xmin::text", rs -> rs.getString(1), guarded(row.version(), replica, doc.id()))
                     .orElseThrow(RecentRows.Stale::new);
-            recent.rememberAtCommit(new RecentRows.Row(doc, row.lastPercent(), replica, version));
+            recent.rememberAtCommit(new RecentRows.Row(doc, row.lastPercent(), replica, version, row.docChars()));
             return true;
         }
         Integer percent = progressApplies ? update.percentComplete() : doc.latestStatus().percentComplete();
         Integer lastPercent = progressApplies ? percent : row.lastPercent();
         ExecutionDoc next = doc.with(new StatusEntry(at, "in-progress", update.message(), percent, null, null),
                 doc.attempts(), doc.toTerminate(), doc.output(), null);
-        String version = save(row.version(), next, "status = 'in-progress', replica_id = ?, last_percent = ?", replica,
+        Saved saved = save(row.version(), next, "status = 'in-progress', replica_id = ?, last_percent = ?", replica,
                 lastPercent);
-        recent.rememberAtCommit(new RecentRows.Row(next, lastPercent, replica, version));
+        recent.rememberAtCommit(new RecentRows.Row(next, lastPercent, replica, saved.version(), saved.docChars()));
         if (statusChanges) {
             announce(next, ExecutionEvent.Type.changed);
         }
@@ -278,9 +282,9 @@ public class ExecutionService {
             ExecutionDoc retried = doc.with(new StatusEntry(at, "in-progress", "attempt " + doc.attempts() + " of "
                     + doc.maxAttempts() + " failed (" + why + "); retrying", doc.latestStatus().percentComplete(), error,
                     null), next, false, null, null);
-            String written = save(version, retried, "status = 'in-progress', attempts = ?, replica_id = NULL,"
+            Saved saved = save(version, retried, "status = 'in-progress', attempts = ?, replica_id = NULL,"
                     + " last_percent = NULL, dispatch_after = ?", next, now().plus(backoff));
-            recent.rememberAtCommit(new RecentRows.Row(retried, null, null, written));
+            recent.rememberAtCommit(new RecentRows.Row(retried, null, null, saved.version(), saved.docChars()));
             announce(retried, ExecutionEvent.Type.changed);
             return retried;
         }
@@ -374,19 +378,24 @@ public class ExecutionService {
         return done;
     }
 
+    /** What {@link #save} wrote: the row's new version, and the size of the document's JSON. */
+    private record Saved(String version, int docChars) {
+    }
+
     /**
-     * Writes the document, its {@code updated_at}, and {@code columns} (a SET list) with their parameters,
-     * and answers the row's new version. With a {@code version}, only over that version of the row: else
-     * nothing is written and {@link RecentRows.Stale} says so.
+     * Writes the document, its {@code updated_at}, and {@code columns} (a SET list) with their parameters.
+     * With a {@code version}, only over that version of the row: else nothing is written and
+     * {@link RecentRows.Stale} says so.
      */
-    private String save(String version, ExecutionDoc doc, String columns, Object... parameters) {
+    private Saved save(String version, ExecutionDoc doc, String columns, Object... parameters) {
+        String json = Db.json(doc);
         Object[] all = java.util.Arrays.copyOf(parameters, parameters.length + 3);
         all[parameters.length] = doc.updatedAt();
-        all[parameters.length + 1] = Db.json(doc);
+        all[parameters.length + 1] = json;
         all[parameters.length + 2] = doc.id();
         return db.one("UPDATE executions SET " + columns + ", updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?"
-                + guard(version) + " RETURNING xmin::text", rs -> rs.getString(1), guarded(version, all))
-                .orElseThrow(RecentRows.Stale::new);
+                + guard(version) + " RETURNING xmin::text", rs -> new Saved(rs.getString(1), json.length()),
+                guarded(version, all)).orElseThrow(RecentRows.Stale::new);
     }
 
     /** The condition that a row is still at {@code version}; none for a row locked here (null). */

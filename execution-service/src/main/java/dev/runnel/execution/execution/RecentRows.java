@@ -18,13 +18,16 @@ import java.util.Optional;
 class RecentRows {
 
     /** At most this many rows are remembered; the oldest go first. */
-    static final int CAPACITY = 10_000;
+    static final int CAPACITY = 1_000;
+    /** A document larger than this (its JSON, in characters) is not remembered: at most about 16 MB in all. */
+    static final int MAX_DOC_CHARS = 16 * 1024;
 
     /**
-     * An execution row: the document and the columns beside it that a report needs, and the version it
-     * was read or written at ({@code xmin}), or null for a row this transaction holds locked.
+     * An execution row: the document and the columns beside it that a report needs, the version it was
+     * read or written at ({@code xmin}, or null for a row this transaction holds locked), and the size
+     * of the document's JSON.
      */
-    record Row(ExecutionDoc doc, Integer lastPercent, String replicaId, String version) {
+    record Row(ExecutionDoc doc, Integer lastPercent, String replicaId, String version, int docChars) {
     }
 
     /** A guarded write found the row changed since it was remembered: nothing was written. */
@@ -54,9 +57,9 @@ class RecentRows {
         return Optional.ofNullable(rows.get(executionId));
     }
 
-    /** Remembers the row as the current transaction leaves it, once it commits. */
+    /** Remembers the row as the current transaction leaves it, once it commits (a large one is forgotten). */
     void rememberAtCommit(Row row) {
-        writes().put(row.doc().id(), Optional.of(row));
+        writes().put(row.doc().id(), row.docChars() > MAX_DOC_CHARS ? Optional.empty() : Optional.of(row));
     }
 
     /** Forgets the row once the current transaction commits (it ended: no report will change it). */
