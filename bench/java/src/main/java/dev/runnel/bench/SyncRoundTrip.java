@@ -106,16 +106,27 @@ public final class SyncRoundTrip {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                 .GET().build();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < warmup + n; i++) {
-            long start = System.nanoTime();
+        return timed(n, warmup, i -> {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            long took = System.nanoTime() - start;
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
             }
+        });
+    }
+
+    /** One timed step of a loop; {@code i} counts from 0, warm-up included. */
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code warmup + n} steps one after the other and answers the times of the last {@code n}, in ns. */
+    static List<Long> timed(int n, int warmup, Step step) throws Exception {
+        List<Long> times = new ArrayList<>(n);
+        for (int i = 0; i < warmup + n; i++) {
+            long start = System.nanoTime();
+            step.run(i);
             if (i >= warmup) {
-                times.add(took);
+                times.add(System.nanoTime() - start);
             }
         }
         return times;
@@ -140,18 +151,12 @@ public final class SyncRoundTrip {
                     "entryPoint", "main.py", "className", "ServiceRunner", "concurrency", 4)) + "\n");
             in.flush();
             awaitLine(out, "\"ready\"");
-            List<Long> times = new ArrayList<>();
-            for (int i = 0; i < warmup + n; i++) {
-                String id = "e" + i;
-                long start = System.nanoTime();
-                in.write("{\"type\":\"call\",\"executionId\":\"" + id + "\",\"attempt\":1,\"function\":\"noop\","
+            List<Long> times = timed(n, warmup, i -> {
+                in.write("{\"type\":\"call\",\"executionId\":\"e" + i + "\",\"attempt\":1,\"function\":\"noop\","
                         + "\"input\":{},\"inputTypes\":{}}\n");
                 in.flush();
-                awaitLine(out, "\"" + id + "\"");
-                if (i >= warmup) {
-                    times.add(System.nanoTime() - start);
-                }
-            }
+                awaitLine(out, "\"e" + i + "\"");
+            });
             in.write("{\"type\":\"shutdown\"}\n");
             in.flush();
             return times;
@@ -169,17 +174,11 @@ public final class SyncRoundTrip {
             db.createStatement().execute("CREATE TABLE " + table + " (id text PRIMARY KEY, doc jsonb)");
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO " + table + " (id, doc) VALUES (?, '{}')")) {
                 db.setAutoCommit(false);
-                List<Long> times = new ArrayList<>();
-                for (int i = 0; i < warmup + n; i++) {
-                    long start = System.nanoTime();
+                return timed(n, warmup, i -> {
                     insert.setString(1, "r" + i);
                     insert.executeUpdate();
                     db.commit();
-                    if (i >= warmup) {
-                        times.add(System.nanoTime() - start);
-                    }
-                }
-                return times;
+                });
             } finally {
                 db.setAutoCommit(true);
                 db.createStatement().execute("DROP TABLE " + table);
@@ -208,22 +207,15 @@ public final class SyncRoundTrip {
         HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/executions/" + serviceId + "?wait=true&timeout=60"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < warmup + n; i++) {
-            long start = System.nanoTime();
+        return timed(n, warmup, i -> {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            long took = System.nanoTime() - start;
             if (response.statusCode() != 201 || !response.body().contains("\"success\"")) {
                 throw new IllegalStateException("execution did not succeed: " + response.body());
             }
-            if (i >= warmup) {
-                times.add(took);
-            }
-        }
-        return times;
+        });
     }
 
-    static List<Long> pingPong(String kafka, int n, int warmup) {
+    static List<Long> pingPong(String kafka, int n, int warmup) throws Exception {
         String ping = "bench.ping." + UUID.randomUUID();
         String pong = "bench.pong." + UUID.randomUUID();
         Properties producerProps = new Properties();
@@ -253,10 +245,8 @@ public final class SyncRoundTrip {
             while (back.poll(Duration.ofMillis(100)).isEmpty()) {
                 producer.send(new ProducerRecord<>(ping, "warm", "warm"));
             }
-            List<Long> times = new ArrayList<>();
-            for (int i = 0; i < warmup + n; i++) {
+            List<Long> times = timed(n, warmup, i -> {
                 String key = "k" + i;
-                long start = System.nanoTime();
                 producer.send(new ProducerRecord<>(ping, key, "{}"));
                 boolean found = false;
                 while (!found) {
@@ -264,10 +254,7 @@ public final class SyncRoundTrip {
                         found |= r.key().equals(key);
                     }
                 }
-                if (i >= warmup) {
-                    times.add(System.nanoTime() - start);
-                }
-            }
+            });
             echoing.set(false);
             try {
                 echo.join(2000);
