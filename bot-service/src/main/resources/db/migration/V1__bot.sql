@@ -53,12 +53,3 @@ CREATE TABLE signing_keys (
     retired_at   timestamptz
 );
 
-CREATE TABLE outbox (
-    id          bigserial PRIMARY KEY,
-    topic       text        NOT NULL,
-    msg_key     text        NOT NULL,
-    payload     text,
-    event_id    text        NOT NULL,
-    traceparent text        NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now()
-);

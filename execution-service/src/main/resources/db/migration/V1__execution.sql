@@ -60,12 +60,3 @@ CREATE TABLE processed_events (
     at          timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE outbox (
-    id          bigserial PRIMARY KEY,
-    topic       text        NOT NULL,
-    msg_key     text        NOT NULL,
-    payload     text,
-    event_id    text        NOT NULL,
-    traceparent text        NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now()
-);

@@ -50,13 +50,3 @@ CREATE TABLE service_revisions (
     PRIMARY KEY (service_id, version)
 );
 
--- Outbox: events written in the same transaction as the change, published in id order.
-CREATE TABLE outbox (
-    id          bigserial PRIMARY KEY,
-    topic       text        NOT NULL,
-    msg_key     text        NOT NULL,
-    payload     text,
-    event_id    text        NOT NULL,
-    traceparent text        NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now()
-);

@@ -36,12 +36,3 @@ CREATE TABLE trigger_stats (
     fired              bigint NOT NULL DEFAULT 0
 );
 
-CREATE TABLE outbox (
-    id          bigserial PRIMARY KEY,
-    topic       text        NOT NULL,
-    msg_key     text        NOT NULL,
-    payload     text,
-    event_id    text        NOT NULL,
-    traceparent text        NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now()
-);

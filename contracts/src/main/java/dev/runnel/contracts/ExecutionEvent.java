@@ -13,7 +13,7 @@ public record ExecutionEvent(
         String serviceId,
         String projectId,
         String functionName,
-        String status,
+        ExecutionStatus status,
         int attempts,
         Instant timestamp) {
 

@@ -15,7 +15,7 @@ public record ExecutionStatusUpdate(
         String executionId,
         int attempt,
         String replicaId,
-        String status,
+        ExecutionStatus status,
         Integer percentComplete,
         String message,
         JsonNode output,

@@ -25,7 +25,7 @@ public record ServiceSpec(
         Runtime runtime,
         int maxAttempts,
         int executionTimeout,
-        String onReset,
+        OnReset onReset,
         int drainTime,
         String botUserName,
         Instant updatedAt,

@@ -1,6 +1,6 @@
 package dev.runnel.contracts;
 
-/** The Kafka topics of ARCHITECTURE.md §2 and the headers every message carries. */
+/** The Kafka topics of docs/ARCHITECTURE.md §2 and the headers every message carries. */
 public final class Topics {
 
     public static final String RESOURCE_EVENTS = "runnel.resource-events.v1";

@@ -3,6 +3,7 @@ package dev.runnel.execution;
 import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
@@ -88,7 +89,7 @@ final class Platform {
                 CodebaseRef.blob("0".repeat(64), 10),
                 new Module("default_module", "ServiceRunner", "main.py", List.of(), functions),
                 JsonNodeFactory.instance.objectNode(), new Runtime(false, 1, 4, null, "regular-s", null), maxAttempts,
-                executionTimeout, onReset, 600, "bot.default@" + project, Instant.now(), null);
+                executionTimeout, OnReset.of(onReset), 600, "bot.default@" + project, Instant.now(), null);
     }
 
     /** Publishes a spec and waits until execution-service knows the service. */

@@ -1,5 +1,6 @@
 package dev.runnel.execution;
 
+import dev.runnel.contracts.ExecutionStatus;
 import dev.runnel.contracts.ExecutionStatusUpdate;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ReplicaHeartbeat;
@@ -77,7 +78,7 @@ final class ScriptedReplica implements AutoCloseable {
     void report(WorkItem item, String status, Integer percent, String message, Object output,
                 ExecutionStatusUpdate.Error error, Instant startedAt) {
         Platform.publish(Topics.EXECUTION_STATUS, item.executionId(), new ExecutionStatusUpdate(
-                UUID.randomUUID().toString(), item.executionId(), item.attempt(), replicaId, status, percent, message,
+                UUID.randomUUID().toString(), item.executionId(), item.attempt(), replicaId, ExecutionStatus.of(status), percent, message,
                 output == null ? null : Json.mapper().valueToTree(output), error, Instant.now(), startedAt));
     }
 

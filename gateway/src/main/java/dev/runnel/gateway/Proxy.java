@@ -1,7 +1,8 @@
 package dev.runnel.gateway;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runnel.contracts.Problem;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -33,7 +34,7 @@ import org.jboss.logging.Logger;
 public class Proxy {
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** A list query is small; anything bigger is refused before it is read whole. */
     private static final int MAX_QUERY_BYTES = 1 << 20;
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -193,10 +194,15 @@ public class Proxy {
     }
 
     private static void problem(HttpServerResponse response, int status, String title, String detail) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode()
-                .put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail).put("message", detail);
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
-                .end(body.toString());
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(json(Problem.of(status, title, detail, null, null)));
+    }
+
+    private static String json(Problem problem) {
+        try {
+            return MAPPER.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

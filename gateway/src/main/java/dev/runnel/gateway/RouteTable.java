@@ -3,7 +3,7 @@ package dev.runnel.gateway;
 import java.util.Map;
 import java.util.Optional;
 
-/** Which service owns a path under {@code /api/v1} (ARCHITECTURE.md §3). */
+/** Which service owns a path under {@code /api/v1} (docs/ARCHITECTURE.md §3). */
 final class RouteTable {
 
     static final String PREFIX = "/api/v1/";

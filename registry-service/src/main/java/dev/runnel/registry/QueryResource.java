@@ -3,7 +3,7 @@ package dev.runnel.registry;
 import dev.runnel.auth.Caller;
 import dev.runnel.auth.CallerContext;
 import dev.runnel.kit.db.Db;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.FaasQuery;
 import dev.runnel.kit.web.Page;
 import dev.runnel.registry.pkg.PackageDoc;
@@ -31,7 +31,7 @@ public class QueryResource {
     @POST
     public Page<?> query(FaasQuery query) {
         Caller who = caller.current();
-        FaasQuery q = ApiException.requireBody(query).requireResource("packages", "services");
+        FaasQuery q = Refusal.requireBody(query).requireResource("packages", "services");
         return q.resource().equals("packages") ? q.run(db, "packages", who.readableProjects(), PackageDoc.class)
                 : q.run(db, "services", who.readableProjects(), ServiceDoc.class);
     }

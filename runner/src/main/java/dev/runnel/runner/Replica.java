@@ -1,48 +1,28 @@
 package dev.runnel.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.ExecutionLogLines;
 import dev.runnel.contracts.ExecutionStatusUpdate;
 import dev.runnel.contracts.Json;
-import dev.runnel.contracts.Module;
 import dev.runnel.contracts.ReplicaHeartbeat;
 import dev.runnel.contracts.RunnerControl;
-import dev.runnel.contracts.Topics;
 import dev.runnel.contracts.WorkItem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One replica of a service: fetches the codebase of its package revision, runs the Python worker,
@@ -56,43 +36,23 @@ public final class Replica {
     static final int BOT_REFUSED = 4;
     static final int WORKER_DIED = 5;
     static final int TERMINATE_STUCK = 6;
-    private static final Duration TERMINATE_GRACE = Duration.ofSeconds(10);
-    private static final Duration ANNOUNCE_AFTER = Duration.ofMillis(20);
 
     private final RunnerConfig config;
     private final PlatformClient platform;
-    /** Made beside the start (see the constructor). */
-    private final CompletableFuture<KafkaProducer<String, String>> producer;
     /** Made beside the start (see the constructor); it joins its group when the replica is ready. */
     private final CompletableFuture<KafkaConsumer<String, String>> workConsumer;
     /** The worker process, started before anything else (see {@link #main}). */
     private final Process python;
     /** The bot's first token, asked for as the process starts (see {@link #main}). */
     private final CompletableFuture<String> firstToken;
-    private final Map<String, WorkItem> inFlight = new ConcurrentHashMap<>();
-    /**
-     * Calls not yet reported in progress, with when they started: a call reports {@code in-progress}
-     * only once it has run {@link #ANNOUNCE_AFTER}, so a short one reports its whole life in one message
-     * (its final report carries {@code startedAt}), which spares a Kafka message and a transaction.
-     */
-    private final Map<String, Instant> unannounced = new ConcurrentHashMap<>();
-    private final Map<String, List<ExecutionLogLines.Line>> logs = new LinkedHashMap<>();
-    /** The (execution, attempt) pairs taken lately, so a redelivered work item runs once; only the work loop uses it. */
-    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 10_000;
-        }
-    });
+    private final Reports reports;
+    private final Calls calls;
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final CountDownLatch drained = new CountDownLatch(1);
-    private final Semaphore slotFreed = new Semaphore(0);
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
-    private final Map<String, Module.Function> functions = new ConcurrentHashMap<>();
     private volatile JsonNode initError;
-    private volatile String botRefusal;
     private volatile boolean stopping;
-    private PythonWorker worker;
+    private volatile PythonWorker worker;
 
     /**
      * Makes what the replica needs once it is ready on one thread beside the start, in the order it is
@@ -111,11 +71,13 @@ public final class Replica {
             thread.setDaemon(true);
             return thread;
         });
-        this.workConsumer = CompletableFuture.supplyAsync(this::newWorkConsumer, preparing);
-        this.producer = CompletableFuture.supplyAsync(() -> newProducer(config.kafka()), preparing);
+        this.workConsumer = CompletableFuture.supplyAsync(() -> WorkLoop.newConsumer(config), preparing);
+        CompletableFuture<KafkaProducer<String, String>> producer =
+                CompletableFuture.supplyAsync(() -> newProducer(config.kafka()), preparing);
         preparing.execute(Replica::prepareDataBinding);
         preparing.shutdown();
-        config.spec().module().functions().forEach(f -> functions.put(f.name(), f));
+        this.reports = new Reports(config, producer, this::log);
+        this.calls = new Calls(config, reports, timers, () -> worker, this::log);
     }
 
     /**
@@ -162,8 +124,7 @@ public final class Replica {
 
     /** The producer of a replica's reports, heartbeats and logs. */
     static KafkaProducer<String, String> newProducer(String kafka) {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "acks", "all", "enable.idempotence", "true",
-                "linger.ms", "0"), new StringSerializer(), new StringSerializer());
+        return KafkaClients.producer(kafka);
     }
 
     /** Builds the mapper and the (de)serializers of the messages a replica reads and sends. */
@@ -235,10 +196,10 @@ public final class Replica {
         log("ready");
         mark("RUNNEL_READY_FILE", "ready");
         timers.execute(this::heartbeat); // the producer may still be in the making: the work loop goes first
-        timers.scheduleAtFixedRate(this::flushLogs, 200, 200, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(reports::flushLogs, 200, 200, TimeUnit.MILLISECONDS);
         long check = config.botCheckInterval().toMillis();
         timers.scheduleAtFixedRate(this::checkBot, check, check, TimeUnit.MILLISECONDS);
-        Thread control = new Thread(this::controlLoop, "runner-control");
+        Thread control = new Thread(new ControlLoop(config, calls, () -> stopping, this::log), "runner-control");
         control.setDaemon(true);
         control.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -250,61 +211,17 @@ public final class Replica {
                 Thread.currentThread().interrupt();
             }
         }));
-        int code = workLoop();
+        int code = work();
         drained.countDown();
         return code;
     }
 
-    /**
-     * Takes work while a slot is free: each poll brings at most {@code concurrency} items, those
-     * beyond the free slots are left in the topic (a seek back) for this or another replica, and a
-     * finished call wakes the loop at once. Offsets of taken items are committed without waiting.
-     */
-    private KafkaConsumer<String, String> newWorkConsumer() {
-        return new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", config.kafka(), "group.id", Topics.workGroup(config.spec().serviceId()),
-                "enable.auto.commit", "false", "auto.offset.reset", "earliest",
-                "max.poll.records", String.valueOf(config.spec().runtime().concurrency()), "metadata.max.age.ms", "5000",
-                // a replica that dies gives its partitions to the others within seconds
-                "session.timeout.ms", "8000", "heartbeat.interval.ms", "2000"),
-                new StringDeserializer(), new StringDeserializer());
-    }
-
-    private int workLoop() {
-        int concurrency = config.spec().runtime().concurrency();
+    /** Runs the work loop until told to stop, then lets the calls in flight finish within drainTime. */
+    private int work() {
         try (KafkaConsumer<String, String> consumer = workConsumer.join()) {
-            consumer.subscribe(List.of(Topics.work(config.spec().serviceId())));
-            while (!stopping) {
-                if (!worker.isAlive()) {
-                    return WORKER_DIED;
-                }
-                if (inFlight.size() >= concurrency) {
-                    consumer.pause(consumer.assignment());
-                    slotFreed.tryAcquire(100, TimeUnit.MILLISECONDS);
-                    slotFreed.drainPermits();
-                    consumer.poll(Duration.ZERO); // paused: returns nothing, keeps the group membership current
-                    continue;
-                }
-                consumer.resume(consumer.paused());
-                Map<TopicPartition, OffsetAndMetadata> taken = new HashMap<>();
-                Set<TopicPartition> leftBehind = new HashSet<>();
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (leftBehind.contains(partition)) {
-                        continue;
-                    }
-                    if (inFlight.size() >= concurrency) {
-                        consumer.seek(partition, record.offset());
-                        leftBehind.add(partition);
-                        continue;
-                    }
-                    take(Json.mapper().readValue(record.value(), WorkItem.class));
-                    taken.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                }
-                if (!taken.isEmpty()) {
-                    consumer.commitAsync(taken, null);
-                }
-            }
+            new WorkLoop(config, calls).run(consumer, () -> stopping, () -> worker.isAlive());
+        } catch (WorkLoop.WorkerDied e) {
+            return WORKER_DIED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -312,223 +229,50 @@ public final class Replica {
             return WORKER_DIED;
         }
         long deadline = System.currentTimeMillis() + config.spec().drainTime() * 1000L;
-        while (!inFlight.isEmpty() && System.currentTimeMillis() < deadline && worker.isAlive()) {
+        while (calls.inFlight() > 0 && System.currentTimeMillis() < deadline && worker.isAlive()) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 break;
             }
         }
-        log("stopped (" + inFlight.size() + " call(s) unfinished)");
+        log("stopped (" + calls.inFlight() + " call(s) unfinished)");
         shutdown();
         return 0;
     }
 
-    private void take(WorkItem item) throws IOException {
-        String key = item.executionId() + "#" + item.attempt();
-        if (!seen.add(key)) {
-            return;
-        }
-        if (item.deadline() != null && item.deadline().isBefore(Instant.now())) {
-            return;
-        }
-        if (botRefusal != null) {
-            report(item.executionId(), item.attempt(), "failed", null, botRefusal, null,
-                    new ExecutionStatusUpdate.Error("BotRefused", botRefusal, null));
-            return;
-        }
-        inFlight.put(item.executionId(), item);
-        unannounced.put(item.executionId(), Instant.now());
-        timers.schedule(() -> announce(item), ANNOUNCE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        ObjectNode types = JsonTrees.object();
-        Module.Function function = functions.get(item.functionName());
-        if (function != null && function.input() != null) {
-            function.input().forEach(io -> types.put(io.name(), io.type()));
-        }
-        ObjectNode call = JsonTrees.object().put("type", "call").put("executionId", item.executionId())
-                .put("attempt", item.attempt()).put("function", item.functionName());
-        call.set("input", item.input());
-        call.set("inputTypes", types);
-        call.put("triggerId", item.triggerId());
-        call.set("event", item.event());
-        call.put("serviceId", config.spec().serviceId()).put("projectId", config.spec().projectId());
-        worker.send(call);
-    }
-
-    /** Messages from the worker, in order. */
+    /** Messages from the worker, in order: its own start and end here, those about calls to {@link Calls}. */
     private void fromWorker(JsonNode message) {
-        String type = message.path("type").asText();
-        String executionId = message.path("executionId").asText(null);
-        switch (type) {
+        switch (message.path("type").asText()) {
             case "ready" -> initialized.countDown();
             case "init-failed" -> {
                 initError = message.path("error");
                 initialized.countDown();
             }
-            case "status" -> {
-                WorkItem item = executionId == null ? null : inFlight.get(executionId);
-                if (item != null) {
-                    synchronized (unannounced) {
-                        unannounced.remove(executionId); // progress says it runs, and on which replica
-                        report(executionId, item.attempt(), "in-progress", message.path("percentComplete").isNumber()
-                                ? message.get("percentComplete").asInt() : null, message.path("message").asText(null),
-                                null, null);
-                    }
-                }
-            }
-            case "log" -> {
-                synchronized (logs) {
-                    logs.computeIfAbsent(executionId, id -> new ArrayList<>()).add(new ExecutionLogLines.Line(
-                            Instant.parse(message.path("timestamp").asText(Instant.now().toString())),
-                            message.path("level").asText("INFO"), message.path("message").asText("")));
-                }
-            }
-            case "result" -> finished(executionId, message);
             case "exited" -> {
                 initialized.countDown();
                 if (!stopping) {
                     log("the Python worker exited");
                 }
             }
-            default -> log("unknown message from the worker: " + message);
-        }
-    }
-
-    private void finished(String executionId, JsonNode result) {
-        WorkItem item = inFlight.get(executionId);
-        if (item == null) {
-            return;
-        }
-        flushLogs();
-        String status = result.path("status").asText("failed");
-        ExecutionStatusUpdate.Error error = null;
-        if (result.hasNonNull("error")) {
-            JsonNode e = result.get("error");
-            error = new ExecutionStatusUpdate.Error(e.path("type").asText(null), e.path("message").asText(""),
-                    e.path("traceback").asText(null));
-        }
-        synchronized (unannounced) {
-            // a call that ended before it was announced tells when it started instead
-            report(executionId, item.attempt(), status, null, error == null ? null : error.message(),
-                    result.get("output"), error, unannounced.remove(executionId));
-        }
-        inFlight.remove(executionId);
-        slotFreed.release();
-    }
-
-    /**
-     * Reads {@code runner-control} from its end, every partition, without a consumer group: a group per
-     * replica cost a join at every start and left a group with its offsets behind every replica.
-     */
-    private void controlLoop() {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", config.kafka(), "auto.offset.reset", "latest", "enable.auto.commit", "false"),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = List.of();
-            while (!stopping && partitions.isEmpty()) {
-                partitions = consumer.partitionsFor(Topics.RUNNER_CONTROL).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                if (partitions.isEmpty()) {
-                    Thread.sleep(1000); // the topic is not there yet
-                }
-            }
-            consumer.assign(partitions);
-            while (!stopping) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    RunnerControl control = Json.mapper().readValue(record.value(), RunnerControl.class);
-                    WorkItem item = inFlight.get(control.executionId());
-                    if (control.type() == RunnerControl.Type.terminate && item != null
-                            && item.attempt() == control.attempt()) {
-                        worker.send(JsonTrees.object().put("type", "terminate").put("executionId",
-                                control.executionId()));
-                        timers.schedule(() -> forceTerminate(item), TERMINATE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            log("control loop failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A call that ignored the cooperative stop: it ends terminated, and the replica starts afresh. */
-    private void forceTerminate(WorkItem item) {
-        if (inFlight.containsKey(item.executionId())) {
-            report(item.executionId(), item.attempt(), "terminated", null, "terminated by restarting the worker", null,
-                    null, unannounced.remove(item.executionId()));
-            inFlight.remove(item.executionId());
-            slotFreed.release();
-            producer.join().flush();
-            worker.kill();
-            log("a call ignored termination; restarting");
-            System.exit(TERMINATE_STUCK);
+            default -> calls.fromWorker(message.path("type").asText(), message);
         }
     }
 
     private void checkBot() {
         try {
             platform.token();
-            botRefusal = null;
+            calls.botRefused(null);
         } catch (PlatformClient.BotRefused e) {
-            botRefusal = e.getMessage();
-            log("the service's bot was refused: " + botRefusal);
+            calls.botRefused(e.getMessage());
+            log("the service's bot was refused: " + e.getMessage());
         } catch (IOException | InterruptedException e) {
             log("cannot reach bot-service: " + e.getMessage());
         }
     }
 
     private void heartbeat() {
-        List<ReplicaHeartbeat.Running> running = inFlight.values().stream()
-                .map(w -> new ReplicaHeartbeat.Running(w.executionId(), w.attempt())).toList();
-        send(Topics.REPLICA_HEARTBEATS, config.spec().serviceId(), new ReplicaHeartbeat(UUID.randomUUID().toString(),
-                config.spec().serviceId(), config.replicaId(), initialized.getCount() == 0 && initError == null,
-                running, config.spec().runtime().concurrency(), Instant.now()));
-    }
-
-    private void flushLogs() {
-        Map<String, List<ExecutionLogLines.Line>> batch;
-        synchronized (logs) {
-            if (logs.isEmpty()) {
-                return;
-            }
-            batch = new LinkedHashMap<>(logs);
-            logs.clear();
-        }
-        batch.forEach((executionId, lines) -> send(Topics.EXECUTION_LOGS, executionId, new ExecutionLogLines(
-                UUID.randomUUID().toString(), executionId, config.spec().serviceId(), config.replicaId(), lines)));
-    }
-
-    private void report(String executionId, int attempt, String status, Integer percent, String message,
-                        JsonNode output, ExecutionStatusUpdate.Error error) {
-        report(executionId, attempt, status, percent, message, output, error, null);
-    }
-
-    private void report(String executionId, int attempt, String status, Integer percent, String message,
-                        JsonNode output, ExecutionStatusUpdate.Error error, Instant startedAt) {
-        send(Topics.EXECUTION_STATUS, executionId, new ExecutionStatusUpdate(UUID.randomUUID().toString(), executionId,
-                attempt, config.replicaId(), status, percent, message, output, error, Instant.now(), startedAt));
-    }
-
-    /** Reports a call in progress once it has run {@link #ANNOUNCE_AFTER}, unless it ended or reported progress first. */
-    private void announce(WorkItem item) {
-        synchronized (unannounced) {
-            if (unannounced.remove(item.executionId()) != null) {
-                report(item.executionId(), item.attempt(), "in-progress", null, "running on " + config.replicaId(), null,
-                        null);
-            }
-        }
-    }
-
-    private void send(String topic, String key, Object value) {
-        try {
-            String eventId = UUID.randomUUID().toString();
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, Json.mapper().writeValueAsString(value));
-            record.headers().add(Topics.HEADER_EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
-            producer.join().send(record);
-        } catch (IOException e) {
-            log("cannot serialize a message for " + topic + ": " + e);
-        }
+        reports.heartbeat(initialized.getCount() == 0 && initError == null, calls.running());
     }
 
     /**
@@ -558,7 +302,7 @@ public final class Replica {
         if (worker != null) {
             worker.close();
         }
-        producer.join().close(Duration.ofSeconds(5));
+        reports.close();
     }
 
     private void log(String message) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
 import dev.runnel.contracts.Runtime;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.ServiceSpec;
 import java.io.IOException;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class SpecReader {
                 primitive(integer(spec, "packageRevision"), "packageRevision"), object(spec, "codebase", SpecReader::codebase),
                 object(spec, "module", SpecReader::module), (ObjectNode) object(spec, "initParams", n -> n),
                 object(spec, "runtime", SpecReader::runtime), primitive(integer(spec, "maxAttempts"), "maxAttempts"),
-                primitive(integer(spec, "executionTimeout"), "executionTimeout"), text(spec, "onReset"),
+                primitive(integer(spec, "executionTimeout"), "executionTimeout"), OnReset.of(text(spec, "onReset")),
                 primitive(integer(spec, "drainTime"), "drainTime"),
                 text(spec, "botUserName"), instant(spec, "updatedAt"), list(spec, "triggers", n -> n));
     }

@@ -6,6 +6,7 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
 import dev.runnel.contracts.ReplicaHeartbeat;
 import dev.runnel.contracts.Runtime;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.ServiceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +16,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Goes through a replica's start without running anything (the spec, the Python worker's start and
@@ -45,10 +46,12 @@ public final class WarmUp {
         RunnerConfig config = RunnerConfig.fromEnvironment(env);
         startAWorker(env);
         try (KafkaProducer<String, String> producer = Replica.newProducer(config.kafka());
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", config.kafka(),
-                     "group.id", "warm-up", "enable.auto.commit", "false"), new StringDeserializer(),
-                     new StringDeserializer())) {
+             KafkaConsumer<String, String> consumer = WorkLoop.newConsumer(config)) {
             Replica.prepareDataBinding();
+            // what a replica makes before it is ready, made and left unused (nothing here may reach Kafka)
+            Reports reports = new Reports(config, CompletableFuture.completedFuture(producer), message -> { });
+            Calls calls = new Calls(config, reports, null, () -> null, message -> { });
+            new ControlLoop(config, calls, () -> true, message -> { });
             Json.mapper().writeValueAsString(new ReplicaHeartbeat("warm-up", config.spec().serviceId(),
                     config.replicaId(), false, List.of(), 1, Instant.now()));
             try {
@@ -88,7 +91,7 @@ public final class WarmUp {
                 CodebaseRef.blob("0".repeat(64), 0), new Module("default_module", "ServiceRunner", "main.py", List.of(),
                 List.of(new Module.Function("run", null, List.of(new Module.FunctionIo("item", "Item", null, null)),
                         List.of()))), JsonNodeFactory.instance.objectNode(),
-                new Runtime(false, 1, 10, null, "regular-s", null), 3, 3600, "failed", 600, "bot@warm-up",
+                new Runtime(false, 1, 10, null, "regular-s", null), 3, 3600, OnReset.FAILED, 600, "bot@warm-up",
                 Instant.now(), null);
         Path file = Files.createTempFile("runnel-warm-up", ".json");
         file.toFile().deleteOnExit();

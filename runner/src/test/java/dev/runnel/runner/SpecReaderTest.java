@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
@@ -39,7 +40,7 @@ class SpecReaderTest {
                 new Runtime.Autoscaler(0, 5, 10, 60));
         return new ServiceSpec("event-1", "service-1", "project-1", "detector", 7, true, "package-1", "vision", 3,
                 new CodebaseRef("blob", "c0de", "ab".repeat(32), 12_345_678_901L), module, initParams, runtime, 3,
-                3600, "rerun", 600, "bot@project-1", Instant.parse("2026-11-25T17:31:43.123456Z"),
+                3600, OnReset.RERUN, 600, "bot@project-1", Instant.parse("2026-11-25T17:31:43.123456Z"),
                 List.of(Json.mapper().readTree("{\"name\":\"on-item\",\"filter\":{\"metadata.x\":1}}")));
     }
 

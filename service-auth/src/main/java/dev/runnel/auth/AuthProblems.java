@@ -1,5 +1,6 @@
 package dev.runnel.auth;
 
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.ProblemMapper;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -14,7 +15,7 @@ public class AuthProblems {
     @ServerExceptionMapper({AuthenticationFailedException.class, AuthenticationCompletionException.class,
             UnauthorizedException.class})
     public Response unauthenticated(RuntimeException e, UriInfo uri) {
-        return ProblemMapper.problem(401, "Unauthorized",
-                "the bearer token is missing, malformed, expired or not signed by Runnel", null, uri);
+        return ProblemMapper.answer(Refusal.notAuthenticated(
+                "the bearer token is missing, malformed, expired or not signed by Runnel"), uri);
     }
 }

@@ -1,6 +1,6 @@
 package dev.runnel.auth;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -26,28 +26,28 @@ public record Caller(String userId, String username, String kind, Map<String, St
     }
 
     /** Reads need membership; to anyone else the object does not exist. */
-    public void mayRead(String projectId, Supplier<ApiException> notFound) {
+    public void mayRead(String projectId, Supplier<Refusal> notFound) {
         if (!isMember(projectId)) {
             throw notFound.get();
         }
     }
 
     /** Changes need developer or owner; non-members get {@code notFound}, weaker roles 403. */
-    public void mayWrite(String projectId, Supplier<ApiException> notFound) {
+    public void mayWrite(String projectId, Supplier<Refusal> notFound) {
         mayRead(projectId, notFound);
         String role = projects.get(projectId);
         if (this != UNCHECKED && !WRITERS.contains(role)) {
-            throw ApiException.forbidden("your role in project " + projectId + " is " + role
+            throw Refusal.notPermitted("your role in project " + projectId + " is " + role
                     + "; this needs developer or owner");
         }
     }
 
     /** For list and create calls that name a project. */
     public void mayRead(String projectId) {
-        mayRead(projectId, () -> ApiException.notFound("project", projectId));
+        mayRead(projectId, () -> Refusal.notFound("project", projectId));
     }
 
     public void mayWrite(String projectId) {
-        mayWrite(projectId, () -> ApiException.notFound("project", projectId));
+        mayWrite(projectId, () -> Refusal.notFound("project", projectId));
     }
 }

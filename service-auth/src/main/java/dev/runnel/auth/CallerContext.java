@@ -1,6 +1,6 @@
 package dev.runnel.auth;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.HashMap;
@@ -30,7 +30,7 @@ public class CallerContext {
         }
         if (caller == null) {
             if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-                throw ApiException.unauthorized("a bearer token is required (POST /api/v1/token with an API key)");
+                throw Refusal.notAuthenticated("a bearer token is required (POST /api/v1/token with an API key)");
             }
             Map<String, String> roles = new HashMap<>();
             Object projects = jwt.getClaim("projects");

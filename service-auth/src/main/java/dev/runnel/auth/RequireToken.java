@@ -1,5 +1,6 @@
 package dev.runnel.auth;
 
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.ProblemMapper;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
@@ -46,6 +47,6 @@ public class RequireToken {
     }
 
     private static Response unauthorized(UriInfo uri, String detail) {
-        return ProblemMapper.problem(401, "Unauthorized", detail, null, uri);
+        return ProblemMapper.answer(Refusal.notAuthenticated(detail), uri);
     }
 }

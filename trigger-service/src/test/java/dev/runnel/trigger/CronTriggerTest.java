@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.testsupport.RunnelPlatform;
+import dev.runnel.trigger.cron.CronFirer;
+import dev.runnel.trigger.trigger.Cron;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

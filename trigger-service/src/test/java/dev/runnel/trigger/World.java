@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
@@ -81,7 +82,7 @@ final class World {
                 "pkg1", "default_package", 1, CodebaseRef.blob("0".repeat(64), 10),
                 new Module("default_module", "ServiceRunner", "main.py", List.of(), functions),
                 JsonNodeFactory.instance.objectNode(), new Runtime(false, 1, 4, null, "regular-s", null), 3, 3600,
-                "failed", 600, "bot.default@" + dev.project(), Instant.now(), null);
+                OnReset.FAILED, 600, "bot.default@" + dev.project(), Instant.now(), null);
         publishSpec(spec);
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {

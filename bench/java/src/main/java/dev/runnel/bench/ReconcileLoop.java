@@ -1,6 +1,7 @@
 package dev.runnel.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
 import dev.runnel.contracts.Runtime;
@@ -10,7 +11,6 @@ import dev.runnel.operator.kubernetes.ReplicaDeployment;
 import dev.runnel.operator.kubernetes.RunnelService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -47,7 +47,7 @@ public final class ReconcileLoop {
                 1, CodebaseRef.blob("0".repeat(64), 10), new Module("default_module", "ServiceRunner", "main.py",
                 List.of(), List.of(new Module.Function("run", null, List.of(new Module.FunctionIo("item", "Item", null,
                 null)), List.of()))), JsonNodeFactory.instance.objectNode(),
-                new Runtime(false, replicas, 10, null, "regular-s", null), 3, 3600, "failed", 600, "bot@project-1",
+                new Runtime(false, replicas, 10, null, "regular-s", null), 3, 3600, OnReset.FAILED, 600, "bot@project-1",
                 Instant.parse("2026-11-25T00:00:00Z"), null);
     }
 

@@ -2,11 +2,13 @@ package dev.runnel.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.ExecutionMode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Topics;
-import dev.runnel.trigger.ResourceEvent;
-import dev.runnel.trigger.TriggerDoc;
-import dev.runnel.trigger.TriggerTable;
+import dev.runnel.contracts.TriggerType;
+import dev.runnel.trigger.event.ResourceEvent;
+import dev.runnel.trigger.trigger.TriggerDoc;
+import dev.runnel.trigger.trigger.TriggerTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,8 +183,8 @@ public final class TriggerMatching {
             String resource = hot ? "Item" : RESOURCES[i % RESOURCES.length];
             String action = hot ? "Updated" : (i % 2 == 0 ? "Created" : "Updated");
             JsonNode filter = Json.mapper().valueToTree(filters.get(i % filters.size()));
-            table.put(new TriggerDoc("t-" + i, "t-" + i, project, "svc-" + i, TriggerDoc.EVENT, true, "bench",
-                    Instant.now(), Instant.now(), new TriggerDoc.Spec(filter, resource, List.of(action), "Always", null,
+            table.put(new TriggerDoc("t-" + i, "t-" + i, project, "svc-" + i, TriggerType.Event, true, "bench",
+                    Instant.now(), Instant.now(), new TriggerDoc.Spec(filter, resource, List.of(action), ExecutionMode.Always, null,
                     null, null, null, null, null, null, new TriggerDoc.Operation("function", "svc-" + i, "run")), null));
         }
         return table;

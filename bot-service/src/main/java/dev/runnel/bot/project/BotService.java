@@ -5,7 +5,7 @@ import dev.runnel.bot.user.UserService.User;
 import dev.runnel.bot.user.UserService;
 import dev.runnel.contracts.BotEvent;
 import dev.runnel.kit.db.Db;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -44,10 +44,10 @@ public class BotService {
     public Bot create(String projectId, String name, boolean returnCredentials, Caller caller) {
         projects.requireRole(projectId, caller, Roles.WRITERS);
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ApiException.invalid("name", "'" + name + "' must be 1 to 63 lowercase letters, digits or '-'");
+            throw Refusal.invalid("name", "'" + name + "' must be 1 to 63 lowercase letters, digits or '-'");
         }
         if (db.count("SELECT count(*) FROM bots WHERE project_id = ? AND name = ?", projectId, name) > 0) {
-            throw ApiException.conflict("project " + projectId + " already has a bot named '" + name + "'");
+            throw Refusal.conflict("project " + projectId + " already has a bot named '" + name + "'");
         }
         return insert(projectId, name, returnCredentials, caller);
     }
@@ -88,10 +88,10 @@ public class BotService {
     @Transactional
     public UserService.CreatedKey issueCredential(String botIdOrName, Caller caller) {
         if (!caller.isOperator()) {
-            throw ApiException.forbidden("only the runner-operator may fetch bot credentials");
+            throw Refusal.notPermitted("only the runner-operator may fetch bot credentials");
         }
         User bot = users.byIdOrName(botIdOrName).filter(u -> "bot".equals(u.kind()))
-                .orElseThrow(() -> ApiException.notFound("bot", botIdOrName));
+                .orElseThrow(() -> Refusal.notFound("bot", botIdOrName));
         return users.newKey(bot.id(), "replica credential");
     }
 
@@ -115,7 +115,7 @@ public class BotService {
     private Bot find(String projectId, String botIdOrName) {
         return db.one(SELECT + " WHERE b.project_id = ? AND (b.user_id = ? OR u.username = ? OR b.name = ?)", BOT,
                 projectId, botIdOrName, botIdOrName, botIdOrName)
-                .orElseThrow(() -> ApiException.notFound("bot", botIdOrName));
+                .orElseThrow(() -> Refusal.notFound("bot", botIdOrName));
     }
 
     private static final String SELECT = "SELECT b.user_id, b.name, u.username, b.project_id, b.created_by,"

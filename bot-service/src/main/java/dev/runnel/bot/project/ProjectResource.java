@@ -2,7 +2,7 @@ package dev.runnel.bot.project;
 
 import dev.runnel.bot.token.CallerContext;
 import dev.runnel.bot.user.UserService;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -51,7 +51,7 @@ public class ProjectResource {
     @POST
     @Path("projects")
     public Response create(NewProject body) {
-        return Response.status(201).entity(projects.create(ApiException.requireBody(body).name(), caller.current()))
+        return Response.status(201).entity(projects.create(Refusal.requireBody(body).name(), caller.current()))
                 .build();
     }
 
@@ -82,7 +82,7 @@ public class ProjectResource {
     @POST
     @Path("projects/{pid}/members")
     public Response addMember(@PathParam("pid") String pid, NewMember body) {
-        NewMember member = ApiException.requireBody(body);
+        NewMember member = Refusal.requireBody(body);
         return Response.status(201).entity(projects.add(pid, member.userId() != null ? member.userId()
                 : member.username(), member.role(), caller.current())).build();
     }
@@ -91,7 +91,7 @@ public class ProjectResource {
     @Path("projects/{pid}/members/{userId}")
     public ProjectService.Member changeRole(@PathParam("pid") String pid, @PathParam("userId") String userId,
                                             RoleChange body) {
-        return projects.changeRole(pid, userId, ApiException.requireBody(body).role(), caller.current());
+        return projects.changeRole(pid, userId, Refusal.requireBody(body).role(), caller.current());
     }
 
     @DELETE
@@ -110,7 +110,7 @@ public class ProjectResource {
     @POST
     @Path("projects/{pid}/bots")
     public Response createBot(@PathParam("pid") String pid, NewBot body) {
-        NewBot bot = ApiException.requireBody(body);
+        NewBot bot = Refusal.requireBody(body);
         return Response.status(201).entity(bots.create(pid, bot.name(), bot.returnCredentials() == null
                 || bot.returnCredentials(), caller.current())).build();
     }

@@ -6,7 +6,7 @@ import dev.runnel.bot.user.UserService;
 import dev.runnel.contracts.BotEvent;
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.Ids;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -42,7 +42,7 @@ public class ProjectService {
     @Transactional
     public Project create(String name, Caller caller) {
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw ApiException.invalid("name", "is required, at most 100 characters");
+            throw Refusal.invalid("name", "is required, at most 100 characters");
         }
         String id = Ids.next();
         db.update("INSERT INTO projects (id, name, created_by) VALUES (?, ?, ?)", id, name, caller.userId());
@@ -70,7 +70,7 @@ public class ProjectService {
 
     public Member member(String projectId, String userIdOrName, Caller caller) {
         requireMember(projectId, caller);
-        return findMember(projectId, userIdOrName).orElseThrow(() -> ApiException.notFound("member", userIdOrName));
+        return findMember(projectId, userIdOrName).orElseThrow(() -> Refusal.notFound("member", userIdOrName));
     }
 
     @Transactional
@@ -78,15 +78,15 @@ public class ProjectService {
         requireRole(projectId, caller, Set.of(Roles.OWNER));
         checkRole(role);
         if (userIdOrName == null || userIdOrName.isBlank()) {
-            throw ApiException.invalid("userId", "is required (a user id or username)");
+            throw Refusal.invalid("userId", "is required (a user id or username)");
         }
         User user = users.byIdOrName(userIdOrName)
-                .orElseThrow(() -> ApiException.invalid("userId", "no user '" + userIdOrName + "'"));
+                .orElseThrow(() -> Refusal.invalid("userId", "no user '" + userIdOrName + "'"));
         try {
             db.update("INSERT INTO members (project_id, user_id, role) VALUES (?, ?, ?)", projectId, user.id(), role);
         } catch (Db.DbException e) {
             if (e.isUniqueViolation()) {
-                throw ApiException.conflict(user.username() + " is already a member of project " + projectId);
+                throw Refusal.conflict(user.username() + " is already a member of project " + projectId);
             }
             throw e;
         }
@@ -113,7 +113,7 @@ public class ProjectService {
         String callerRole = requireMember(projectId, caller);
         Member member = lockMember(projectId, userIdOrName);
         if (!member.userId().equals(caller.userId()) && !Roles.OWNER.equals(callerRole)) {
-            throw ApiException.forbidden("only an owner removes other members");
+            throw Refusal.notPermitted("only an owner removes other members");
         }
         if (Roles.OWNER.equals(member.role())) {
             keepAnOwner(projectId);
@@ -133,7 +133,7 @@ public class ProjectService {
     public String requireRole(String projectId, Caller caller, Set<String> allowed) {
         String role = requireMember(projectId, caller);
         if (!allowed.contains(role)) {
-            throw ApiException.forbidden("your role in project " + projectId + " is " + role + "; this needs "
+            throw Refusal.notPermitted("your role in project " + projectId + " is " + role + "; this needs "
                     + String.join(" or ", allowed.stream().sorted().toList()));
         }
         return role;
@@ -156,22 +156,22 @@ public class ProjectService {
 
     private Member lockMember(String projectId, String userIdOrName) {
         db.list("SELECT 1 FROM members WHERE project_id = ? FOR UPDATE", rs -> 1, projectId);
-        return findMember(projectId, userIdOrName).orElseThrow(() -> ApiException.notFound("member", userIdOrName));
+        return findMember(projectId, userIdOrName).orElseThrow(() -> Refusal.notFound("member", userIdOrName));
     }
 
     private void keepAnOwner(String projectId) {
         if (db.count("SELECT count(*) FROM members WHERE project_id = ? AND role = 'owner'", projectId) <= 1) {
-            throw ApiException.conflict("project " + projectId + " must keep at least one owner");
+            throw Refusal.conflict("project " + projectId + " must keep at least one owner");
         }
     }
 
     private static void checkRole(String role) {
         if (!Roles.isRole(role)) {
-            throw ApiException.invalid("role", "'" + role + "' is not a role; one of " + String.join(", ", Roles.ALL));
+            throw Refusal.invalid("role", "'" + role + "' is not a role; one of " + String.join(", ", Roles.ALL));
         }
     }
 
-    static ApiException notFound(String projectId) {
-        return ApiException.notFound("project", projectId);
+    static Refusal notFound(String projectId) {
+        return Refusal.notFound("project", projectId);
     }
 }

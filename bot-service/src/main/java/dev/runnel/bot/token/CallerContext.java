@@ -1,6 +1,6 @@
 package dev.runnel.bot.token;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -22,7 +22,7 @@ public class CallerContext {
         if (caller == null) {
             String header = request.getHeader("Authorization");
             if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw ApiException.unauthorized("a bearer token is required (POST /api/v1/token with an API key)");
+                throw Refusal.notAuthenticated("a bearer token is required (POST /api/v1/token with an API key)");
             }
             caller = tokens.verify(header.substring(7).trim());
         }

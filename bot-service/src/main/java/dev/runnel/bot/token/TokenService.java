@@ -2,7 +2,7 @@ package dev.runnel.bot.token;
 
 import dev.runnel.bot.config.BotConfig;
 import dev.runnel.bot.key.SigningKeys;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,12 +110,12 @@ public class TokenService {
             return new Caller(claims.getSubject(), claims.getStringClaimValue("preferred_username"),
                     claims.getStringClaimValue("kind"), Boolean.TRUE.equals(admin), Map.copyOf(roles));
         } catch (MalformedClaimException e) {
-            throw ApiException.unauthorized("malformed token claims: " + e.getMessage());
+            throw Refusal.notAuthenticated("malformed token claims: " + e.getMessage());
         }
     }
 
-    private static ApiException invalid(InvalidJwtException e) {
+    private static Refusal invalid(InvalidJwtException e) {
         String why = e.hasExpired() ? "the token has expired" : "the token is not valid";
-        return ApiException.unauthorized(why);
+        return Refusal.notAuthenticated(why);
     }
 }

@@ -2,7 +2,7 @@ package dev.runnel.bot.user;
 
 import dev.runnel.bot.token.Caller;
 import dev.runnel.bot.token.CallerContext;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -51,9 +51,9 @@ public class UserResource {
     @Transactional
     public Response create(NewUser body) {
         if (!caller.current().admin()) {
-            throw ApiException.forbidden("only an admin creates users");
+            throw Refusal.notPermitted("only an admin creates users");
         }
-        NewUser request = ApiException.requireBody(body);
+        NewUser request = Refusal.requireBody(body);
         UserService.User user = users.create(request.username(), request.email(), "user", false);
         String key = users.newKey(user.id(), "first key").key();
         return Response.status(201).entity(new CreatedUser(user, key)).build();

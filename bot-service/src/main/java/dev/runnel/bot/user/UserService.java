@@ -2,7 +2,7 @@ package dev.runnel.bot.user;
 
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.Ids;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -43,10 +43,10 @@ public class UserService {
     @Transactional(Transactional.TxType.REQUIRED)
     public User create(String username, String email, String kind, boolean admin) {
         if (username == null || !USERNAME.matcher(username).matches()) {
-            throw ApiException.invalid("username", "'" + username + "' must be 1 to 128 letters, digits or _.@+-");
+            throw Refusal.invalid("username", "'" + username + "' must be 1 to 128 letters, digits or _.@+-");
         }
         if (email != null && !email.matches("^[^@\\s]+@[^@\\s]+$")) {
-            throw ApiException.invalid("email", "'" + email + "' is not an email address");
+            throw Refusal.invalid("email", "'" + email + "' is not an email address");
         }
         String id = Ids.next();
         try {
@@ -54,7 +54,7 @@ public class UserService {
                     email, admin);
         } catch (Db.DbException e) {
             if (e.isUniqueViolation()) {
-                throw ApiException.conflict("a user named '" + username + "' already exists");
+                throw Refusal.conflict("a user named '" + username + "' already exists");
             }
             throw e;
         }
@@ -62,7 +62,7 @@ public class UserService {
     }
 
     public User get(String id) {
-        return find(id).orElseThrow(() -> ApiException.notFound("user", id));
+        return find(id).orElseThrow(() -> Refusal.notFound("user", id));
     }
 
     public Optional<User> find(String id) {
@@ -106,7 +106,7 @@ public class UserService {
     private CreatedKey store(String userId, String name, String id, String hash, String plain) {
         String keyName = name == null || name.isBlank() ? "key" : name;
         if (keyName.length() > 100) {
-            throw ApiException.invalid("name", "must be at most 100 characters");
+            throw Refusal.invalid("name", "must be at most 100 characters");
         }
         Instant now = Instant.now();
         db.update("INSERT INTO api_keys (id, user_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)", id, userId,
@@ -124,7 +124,7 @@ public class UserService {
     public void revoke(String userId, String keyId) {
         if (db.update("UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = ? AND user_id = ?",
                 keyId, userId) == 0) {
-            throw ApiException.notFound("API key", keyId);
+            throw Refusal.notFound("API key", keyId);
         }
     }
 
@@ -136,17 +136,17 @@ public class UserService {
     /** The user a presented API key belongs to, or 401 (unknown, wrong or revoked key). */
     public User authenticate(String plainKey) {
         ApiKeys.Parsed parsed = ApiKeys.parse(plainKey)
-                .orElseThrow(() -> ApiException.unauthorized("not a Runnel API key"));
+                .orElseThrow(() -> Refusal.notAuthenticated("not a Runnel API key"));
         record Stored(String userId, String hash, boolean revoked) {
         }
         Stored stored = db.one("SELECT user_id, secret_hash, revoked_at IS NOT NULL FROM api_keys WHERE id = ?",
                 rs -> new Stored(rs.getString(1), rs.getString(2), rs.getBoolean(3)), parsed.id())
-                .orElseThrow(() -> ApiException.unauthorized("unknown API key"));
+                .orElseThrow(() -> Refusal.notAuthenticated("unknown API key"));
         if (!ApiKeys.matches(parsed.secret(), stored.hash())) {
-            throw ApiException.unauthorized("unknown API key");
+            throw Refusal.notAuthenticated("unknown API key");
         }
         if (stored.revoked()) {
-            throw ApiException.unauthorized("this API key was revoked");
+            throw Refusal.notAuthenticated("this API key was revoked");
         }
         return get(stored.userId());
     }

@@ -3,16 +3,16 @@ package dev.runnel.execution.dispatch;
 import dev.runnel.contracts.Topics;
 import dev.runnel.contracts.WorkItem;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.kafka.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -61,15 +61,9 @@ public class WorkDispatcher {
 
     private synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
             // a commit must not hang on a broker that is away: the sweeper sends again later
-            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, "execution-service-work");
-            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+            producer = KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000",
+                    ProducerConfig.CLIENT_ID_CONFIG, "execution-service-work"));
         }
         return producer;
     }

@@ -2,6 +2,7 @@ package dev.runnel.execution.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.contracts.ExecutionStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +33,12 @@ public record ExecutionDoc(
         JsonNode syncReplyTo,
         JsonNode event) {
 
-    public static final List<String> TERMINAL = List.of("success", "failed", "terminated", "aborted", "canceled",
-            "system-failure");
-
-    public String currentStatus() {
+    public ExecutionStatus currentStatus() {
         return latestStatus.status();
     }
 
     public boolean isTerminal() {
-        return TERMINAL.contains(currentStatus());
+        return currentStatus().terminal();
     }
 
     /** This execution with one more status entry (and what goes with it). */

@@ -2,7 +2,7 @@ package dev.runnel.execution.execution;
 
 import dev.runnel.auth.Caller;
 import dev.runnel.kit.db.Db;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +41,7 @@ public class ExecutionQueries {
             where.append(" AND project_id = ?");
             params.add(filter.projectId());
         } else {
-            throw ApiException.invalid("serviceId", "give serviceId or projectId");
+            throw Refusal.invalid("serviceId", "give serviceId or projectId");
         }
         add(where, params, "status", filter.status());
         add(where, params, "function_name", filter.functionName());
@@ -60,8 +60,8 @@ public class ExecutionQueries {
     /** 404 unless the service exists and the caller may read its project. */
     public void checkServiceReadable(String serviceId, Caller caller) {
         String project = db.one("SELECT project_id FROM service_specs WHERE service_id = ?", rs -> rs.getString(1),
-                serviceId).orElseThrow(() -> ApiException.notFound("service", serviceId));
-        caller.mayRead(project, () -> ApiException.notFound("service", serviceId));
+                serviceId).orElseThrow(() -> Refusal.notFound("service", serviceId));
+        caller.mayRead(project, () -> Refusal.notFound("service", serviceId));
     }
 
     /** Log lines after {@code checkpoint}, optionally of one execution and containing {@code text}. */

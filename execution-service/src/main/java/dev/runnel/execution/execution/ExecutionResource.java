@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.auth.Caller;
 import dev.runnel.auth.CallerContext;
 import dev.runnel.execution.ExecutionConfig;
-import dev.runnel.execution.dispatch.Waiters;
 import dev.runnel.kit.db.Ids;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import jakarta.ws.rs.Consumes;
@@ -130,7 +129,7 @@ public class ExecutionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public ExecutionDoc progress(@PathParam("id") String id, ProgressBody body) {
         Caller who = caller.current();
-        ProgressBody progress = ApiException.requireBody(body);
+        ProgressBody progress = Refusal.requireBody(body);
         return executions.reportProgress(id, progress.percentComplete(), progress.message(), who);
     }
 
@@ -163,13 +162,13 @@ public class ExecutionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> logQuery(LogQuery body) {
         Caller who = caller.current();
-        LogQuery query = ApiException.requireBody(body);
+        LogQuery query = Refusal.requireBody(body);
         if (query.executionId() != null) {
             ExecutionDoc doc = executions.get(query.executionId(), who);
             return page(doc.serviceId(), query, Boolean.TRUE.equals(query.follow()) && !doc.isTerminal());
         }
         if (query.serviceId() == null) {
-            throw ApiException.invalid("serviceId", "is required (or executionId)");
+            throw Refusal.invalid("serviceId", "is required (or executionId)");
         }
         queries.checkServiceReadable(query.serviceId(), who);
         return page(query.serviceId(), query, Boolean.TRUE.equals(query.follow()));
@@ -184,7 +183,7 @@ public class ExecutionResource {
         try {
             checkpoint = query.checkpoint() == null || query.checkpoint().isBlank() ? 0 : Long.parseLong(query.checkpoint());
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("checkpoint", "is not a checkpoint of this API");
+            throw Refusal.invalid("checkpoint", "is not a checkpoint of this API");
         }
         List<ExecutionQueries.LogLine> lines = queries.logs(serviceId, query.executionId(), query.text(),
                 instant("start", query.start()), instant("end", query.end()), checkpoint, 500);
@@ -197,7 +196,7 @@ public class ExecutionResource {
     private Duration waitTimeout(Integer timeoutSeconds) {
         long seconds = timeoutSeconds == null ? 60 : timeoutSeconds;
         if (seconds < 0 || seconds > config.maxWait().toSeconds()) {
-            throw ApiException.invalid("timeout", "must be between 0 and " + config.maxWait().toSeconds() + " seconds");
+            throw Refusal.invalid("timeout", "must be between 0 and " + config.maxWait().toSeconds() + " seconds");
         }
         return Duration.ofSeconds(seconds);
     }
@@ -220,7 +219,7 @@ public class ExecutionResource {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "'" + value + "' is not an ISO-8601 instant");
+            throw Refusal.invalid(field, "'" + value + "' is not an ISO-8601 instant");
         }
     }
 }

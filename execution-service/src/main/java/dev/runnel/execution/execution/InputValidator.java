@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.InputType;
 import dev.runnel.contracts.Module;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import java.util.Iterator;
 
 /** Checks an execution's input against its function's declared inputs and fills in defaults. */
@@ -16,7 +16,7 @@ final class InputValidator {
 
     static ObjectNode check(Module.Function function, JsonNode given) {
         if (given != null && !given.isNull() && !given.isObject()) {
-            throw ApiException.invalid("input", "must be an object of the function's inputs by name");
+            throw Refusal.invalid("input", "must be an object of the function's inputs by name");
         }
         ObjectNode input = given == null || given.isNull() ? JsonNodeFactory.instance.objectNode()
                 : ((ObjectNode) given).deepCopy();
@@ -24,7 +24,7 @@ final class InputValidator {
         while (names.hasNext()) {
             String name = names.next();
             if (function.input().stream().noneMatch(io -> io.name().equals(name))) {
-                throw ApiException.invalid("input." + name, "function '" + function.name() + "' has no input named '"
+                throw Refusal.invalid("input." + name, "function '" + function.name() + "' has no input named '"
                         + name + "'");
             }
         }
@@ -38,10 +38,10 @@ final class InputValidator {
                 if (InputType.of(declared.type()).map(t -> t == InputType.JSON).orElse(false)) {
                     continue;
                 }
-                throw ApiException.invalid("input." + declared.name(), "is required (type " + declared.type() + ")");
+                throw Refusal.invalid("input." + declared.name(), "is required (type " + declared.type() + ")");
             }
             InputType.check(declared.type(), value).ifPresent(expected -> {
-                throw ApiException.invalid("input." + declared.name(), "must be " + expected);
+                throw Refusal.invalid("input." + declared.name(), "must be " + expected);
             });
         }
         return input;

@@ -2,7 +2,7 @@ package dev.runnel.execution.execution;
 
 import dev.runnel.auth.CallerContext;
 import dev.runnel.kit.db.Db;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.FaasQuery;
 import dev.runnel.kit.web.Page;
 import jakarta.ws.rs.Consumes;
@@ -27,7 +27,7 @@ public class QueryResource {
 
     @POST
     public Page<ExecutionDoc> query(FaasQuery query) {
-        return ApiException.requireBody(query).requireResource("executions")
+        return Refusal.requireBody(query).requireResource("executions")
                 .run(db, "executions", caller.current().readableProjects(), ExecutionDoc.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.runnel.execution.execution;
 
+import dev.runnel.contracts.ExecutionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class RecentRowsTest {
     RecentRows recent;
 
     private static RecentRows.Row row(String id, String version, int docChars) {
-        StatusEntry created = new StatusEntry(Instant.now(), "created", null, 0, null, null);
+        StatusEntry created = new StatusEntry(Instant.now(), ExecutionStatus.CREATED, null, 0, null, null);
         ExecutionDoc doc = new ExecutionDoc(id, Instant.now(), Instant.now(), "someone", 1, 1, false,
                 Json.mapper().createObjectNode(), null, List.of(created), created, null, "project", "run", "service",
                 null, "svc", "package", "pkg", 1, 1, null, null);

@@ -1,7 +1,7 @@
 package dev.runnel.registry.codebase;
 
 import dev.runnel.contracts.CodebaseRef;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.auth.Caller;
 import dev.runnel.auth.CallerContext;
 import jakarta.ws.rs.Consumes;
@@ -43,7 +43,7 @@ public class CodebaseResource {
                                @RestForm("projectId") String formProject) {
         Caller who = caller.current();
         if (file == null) {
-            throw ApiException.invalid("file", "the multipart form has no part named 'file'");
+            throw Refusal.invalid("file", "the multipart form has no part named 'file'");
         }
         return answer(codebases.store(file.uploadedFile(), queryProject != null ? queryProject : formProject, who));
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.kit.db.Db;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -42,7 +42,7 @@ public class CodebaseService {
     @Transactional
     public Stored store(Path zip, String projectId, Caller caller) {
         if (projectId == null || projectId.isBlank()) {
-            throw ApiException.invalid("projectId", "is required: the project the codebase belongs to");
+            throw Refusal.invalid("projectId", "is required: the project the codebase belongs to");
         }
         caller.mayWrite(projectId);
         try {
@@ -70,14 +70,14 @@ public class CodebaseService {
     }
 
     public CodebaseRef get(String id, Caller caller) {
-        return visible(id, caller).orElseThrow(() -> ApiException.notFound("codebase", id));
+        return visible(id, caller).orElseThrow(() -> Refusal.notFound("codebase", id));
     }
 
     /** The bytes of a codebase, exactly as uploaded, for a member of a project that has it. */
     public byte[] bytes(String id, Caller caller) {
         get(id, caller);
         return db.one("SELECT data FROM codebases WHERE id = ?", rs -> rs.getBytes(1), id)
-                .orElseThrow(() -> ApiException.notFound("codebase", id));
+                .orElseThrow(() -> Refusal.notFound("codebase", id));
     }
 
     private Optional<CodebaseRef> visible(String id, Caller caller) {
@@ -97,7 +97,7 @@ public class CodebaseService {
                         throw new UncheckedIOException(e);
                     }
                 })
-                .orElseThrow(() -> ApiException.notFound("codebase", id));
+                .orElseThrow(() -> Refusal.notFound("codebase", id));
     }
 
     static String sha256(Path file) throws IOException {

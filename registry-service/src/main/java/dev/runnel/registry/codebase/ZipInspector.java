@@ -1,6 +1,6 @@
 package dev.runnel.registry.codebase;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -48,7 +48,7 @@ final class ZipInspector {
     /** Checks the zip and returns the names of its files (not folders), as stored. */
     List<String> inspect(Path zip, long size) {
         if (size > limits.maxCompressedSize()) {
-            throw ApiException.tooLarge("codebase is " + size + " bytes; the limit is " + limits.maxCompressedSize());
+            throw Refusal.tooLarge("codebase is " + size + " bytes; the limit is " + limits.maxCompressedSize());
         }
         List<Entry> entries = readCentralDirectory(zip, size);
         inflateAll(zip, entries);
@@ -85,7 +85,7 @@ final class ZipInspector {
                 throw notZip("ZIP64 archives are not supported");
             }
             if (count > limits.maxEntries()) {
-                throw ApiException.invalid("codebase", "the zip has " + count + " entries; the limit is "
+                throw Refusal.invalid("codebase", "the zip has " + count + " entries; the limit is "
                         + limits.maxEntries());
             }
             long eocdPosition = size - tailLength + eocd;
@@ -125,7 +125,7 @@ final class ZipInspector {
 
             checkName(name);
             if ((flags & 1) != 0) {
-                throw ApiException.invalid("codebase", "entry '" + name + "' is encrypted");
+                throw Refusal.invalid("codebase", "entry '" + name + "' is encrypted");
             }
             int mode = (int) (external >>> 16);
             boolean directory = name.endsWith("/");
@@ -133,12 +133,12 @@ final class ZipInspector {
                 int type = mode & S_IFMT;
                 // type 0: tools such as Python's zipfile.writestr record permissions without a file type
                 if (type != 0 && type != S_IFREG && type != S_IFDIR) {
-                    throw ApiException.invalid("codebase", "entry '" + name + "' is a link or special file; only"
+                    throw Refusal.invalid("codebase", "entry '" + name + "' is a link or special file; only"
                             + " plain files and folders are allowed");
                 }
             }
             if (!names.add(name)) {
-                throw ApiException.invalid("codebase", "entry '" + name + "' appears twice");
+                throw Refusal.invalid("codebase", "entry '" + name + "' appears twice");
             }
             declaredTotal += uncompressed;
             if (declaredTotal > limits.maxUncompressedSize()) {
@@ -151,14 +151,14 @@ final class ZipInspector {
 
     private static void checkName(String name) {
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
-            throw ApiException.invalid("codebase", "an entry has an empty or binary name");
+            throw Refusal.invalid("codebase", "an entry has an empty or binary name");
         }
         if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
-            throw ApiException.invalid("codebase", "entry '" + name + "' has an absolute path");
+            throw Refusal.invalid("codebase", "entry '" + name + "' has an absolute path");
         }
         for (String segment : name.split("[/\\\\]")) {
             if (segment.equals("..")) {
-                throw ApiException.invalid("codebase", "entry '" + name + "' leaves the codebase folder ('..')");
+                throw Refusal.invalid("codebase", "entry '" + name + "' leaves the codebase folder ('..')");
             }
         }
     }
@@ -206,12 +206,12 @@ final class ZipInspector {
         return buffer.flip();
     }
 
-    private static ApiException notZip(String why) {
-        return ApiException.invalid("codebase", "not a valid zip archive: " + why);
+    private static Refusal notZip(String why) {
+        return Refusal.invalid("codebase", "not a valid zip archive: " + why);
     }
 
-    private ApiException bomb() {
-        return ApiException.invalid("codebase", "the zip unpacks to more than " + limits.maxUncompressedSize()
+    private Refusal bomb() {
+        return Refusal.invalid("codebase", "the zip unpacks to more than " + limits.maxUncompressedSize()
                 + " bytes (zip bomb?)");
     }
 }

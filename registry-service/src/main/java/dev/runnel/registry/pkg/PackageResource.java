@@ -1,6 +1,6 @@
 package dev.runnel.registry.pkg;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import dev.runnel.auth.Caller;
@@ -34,7 +34,7 @@ public class PackageResource {
     @POST
     public Response push(PackageRequest request) {
         Caller who = caller.current();
-        PackageDoc doc = packages.push(ApiException.requireBody(request), who);
+        PackageDoc doc = packages.push(Refusal.requireBody(request), who);
         return Response.status(201).entity(doc).build();
     }
 
@@ -54,7 +54,7 @@ public class PackageResource {
     @Path("{id}")
     public PackageDoc update(@PathParam("id") String id, PackageRequest request) {
         Caller who = caller.current();
-        return packages.update(id, ApiException.requireBody(request), who);
+        return packages.update(id, Refusal.requireBody(request), who);
     }
 
     @DELETE

@@ -4,13 +4,13 @@ import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.Ids;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import dev.runnel.registry.codebase.CodebaseService;
-import dev.runnel.registry.service.DeploymentService;
 import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,12 +24,12 @@ public class PackageService {
 
     private final Db db;
     private final CodebaseService codebases;
-    private final DeploymentService deployments;
+    private final Event<PackageDeleting> deleting;
 
-    public PackageService(Db db, CodebaseService codebases, DeploymentService deployments) {
+    public PackageService(Db db, CodebaseService codebases, Event<PackageDeleting> deleting) {
         this.db = db;
         this.codebases = codebases;
-        this.deployments = deployments;
+        this.deleting = deleting;
     }
 
     @Transactional
@@ -48,7 +48,7 @@ public class PackageService {
                     Db.json(doc), now, now);
         } catch (Db.DbException e) {
             if (e.isUniqueViolation()) {
-                throw ApiException.conflict("a package named '" + doc.name() + "' already exists in project "
+                throw Refusal.conflict("a package named '" + doc.name() + "' already exists in project "
                         + doc.projectId() + "; update it to make a new revision");
             }
             throw e;
@@ -61,13 +61,13 @@ public class PackageService {
     public PackageDoc update(String id, PackageRequest request, Caller caller) {
         PackageDoc current = db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ? FOR UPDATE",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
-                .orElseThrow(() -> ApiException.notFound("package", id));
-        caller.mayWrite(current.projectId(), () -> ApiException.notFound("package", id));
+                .orElseThrow(() -> Refusal.notFound("package", id));
+        caller.mayWrite(current.projectId(), () -> Refusal.notFound("package", id));
         if (request.name() != null && !request.name().equals(current.name())) {
-            throw ApiException.invalid("name", "a package cannot be renamed; push a new package instead");
+            throw Refusal.invalid("name", "a package cannot be renamed; push a new package instead");
         }
         if (request.projectId() != null && !request.projectId().equals(current.projectId())) {
-            throw ApiException.invalid("projectId", "a package cannot move to another project");
+            throw Refusal.invalid("projectId", "a package cannot move to another project");
         }
         CodebaseRef codebase = request.codebaseReference() == null ? current.codebase()
                 : codebase(request.codebaseReference(), current.projectId());
@@ -84,7 +84,7 @@ public class PackageService {
 
     public PackageDoc get(String id, Caller caller) {
         PackageDoc doc = load(id);
-        caller.mayRead(doc.projectId(), () -> ApiException.notFound("package", id));
+        caller.mayRead(doc.projectId(), () -> Refusal.notFound("package", id));
         return doc;
     }
 
@@ -92,14 +92,14 @@ public class PackageService {
     public PackageDoc load(String id) {
         return db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ?",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
-                .orElseThrow(() -> ApiException.notFound("package", id));
+                .orElseThrow(() -> Refusal.notFound("package", id));
     }
 
     /** A package by name, in a project the caller already may read. */
     public PackageDoc byName(String projectId, String name) {
         return db.one("SELECT " + COLUMNS + " FROM packages WHERE project_id = ? AND name = ?",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), projectId, name)
-                .orElseThrow(() -> ApiException.notFound("package", "'" + name + "' in project " + projectId));
+                .orElseThrow(() -> Refusal.notFound("package", "'" + name + "' in project " + projectId));
     }
 
     /** Packages of this name in any of the caller's projects. */
@@ -118,7 +118,7 @@ public class PackageService {
     public PackageDoc revision(String id, int revision) {
         return db.one("SELECT doc::text FROM package_revisions WHERE package_id = ? AND revision = ?",
                 rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id, revision)
-                .orElseThrow(() -> ApiException.notFound("revision", revision + " of package " + id));
+                .orElseThrow(() -> Refusal.notFound("revision", revision + " of package " + id));
     }
 
     public Page<PackageDoc> list(String projectId, String name, PageRequest page, Caller caller) {
@@ -146,23 +146,18 @@ public class PackageService {
     @Transactional
     public void delete(String id, boolean force, Caller caller) {
         String projectId = db.one("SELECT project_id FROM packages WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
-                .orElseThrow(() -> ApiException.notFound("package", id));
-        caller.mayWrite(projectId, () -> ApiException.notFound("package", id));
-        List<String> services = deployments.namesOfPackage(id);
-        if (!services.isEmpty() && !force) {
-            throw ApiException.conflict("package " + id + " has deployed services " + services
-                    + "; delete them first, or delete with force=true to delete them too");
-        }
-        deployments.deleteAllOfPackage(id);
+                .orElseThrow(() -> Refusal.notFound("package", id));
+        caller.mayWrite(projectId, () -> Refusal.notFound("package", id));
+        deleting.fire(new PackageDeleting(id, force));
         db.update("DELETE FROM packages WHERE id = ?", id);
     }
 
     private CodebaseRef codebase(String reference, String projectId) {
         if (reference == null || reference.isBlank()) {
-            throw ApiException.invalid("codebase", "is required: upload a zip to /codebases and pass its id as"
+            throw Refusal.invalid("codebase", "is required: upload a zip to /codebases and pass its id as"
                     + " codebase.id");
         }
-        return codebases.find(reference, projectId).orElseThrow(() -> ApiException.invalid("codebase.id",
+        return codebases.find(reference, projectId).orElseThrow(() -> Refusal.invalid("codebase.id",
                 "project " + projectId + " has no codebase with id '" + reference + "'"));
     }
 

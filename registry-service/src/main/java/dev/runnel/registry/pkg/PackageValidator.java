@@ -4,7 +4,7 @@ import dev.runnel.contracts.InputType;
 import dev.runnel.contracts.Module.Function;
 import dev.runnel.contracts.Module.FunctionIo;
 import dev.runnel.contracts.Module;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -30,19 +30,19 @@ public final class PackageValidator {
 
     public static void checkName(String field, String name) {
         if (name == null || name.isBlank()) {
-            throw ApiException.invalid(field, "is required");
+            throw Refusal.invalid(field, "is required");
         }
         if (!NAME.matcher(name).matches()) {
-            throw ApiException.invalid(field, "'" + name + "' " + NAME_RULE);
+            throw Refusal.invalid(field, "'" + name + "' " + NAME_RULE);
         }
     }
 
     public static void checkProjectId(String projectId) {
         if (projectId == null || projectId.isBlank()) {
-            throw ApiException.invalid("projectId", "is required");
+            throw Refusal.invalid("projectId", "is required");
         }
         if (!PROJECT_ID.matcher(projectId).matches()) {
-            throw ApiException.invalid("projectId", "'" + projectId + "' is not a project id");
+            throw Refusal.invalid("projectId", "'" + projectId + "' is not a project id");
         }
     }
 
@@ -59,12 +59,12 @@ public final class PackageValidator {
             String at = "modules[" + i + "]";
             Module m = given.get(i);
             if (m == null) {
-                throw ApiException.invalid(at, "must be an object");
+                throw Refusal.invalid(at, "must be an object");
             }
             String name = m.name() == null ? Module.DEFAULT_NAME : m.name();
             checkName(at + ".name", name);
             if (!names.add(name)) {
-                throw ApiException.invalid(at + ".name", "module '" + name + "' is defined twice");
+                throw Refusal.invalid(at + ".name", "module '" + name + "' is defined twice");
             }
             String className = m.className() == null || m.className().isBlank() ? Module.DEFAULT_CLASS_NAME : m.className();
             checkIdentifier(at + ".className", className);
@@ -84,13 +84,13 @@ public final class PackageValidator {
 
     private static void checkEntryPoint(String field, String entryPoint, Set<String> files) {
         if (!entryPoint.endsWith(".py")) {
-            throw ApiException.invalid(field, "'" + entryPoint + "' must be a Python file ending in .py");
+            throw Refusal.invalid(field, "'" + entryPoint + "' must be a Python file ending in .py");
         }
         if (entryPoint.startsWith("/") || List.of(entryPoint.split("/")).contains("..")) {
-            throw ApiException.invalid(field, "'" + entryPoint + "' must be a path inside the codebase");
+            throw Refusal.invalid(field, "'" + entryPoint + "' must be a path inside the codebase");
         }
         if (!files.contains(entryPoint)) {
-            throw ApiException.invalid(field, "'" + entryPoint + "' is not in the codebase");
+            throw Refusal.invalid(field, "'" + entryPoint + "' is not in the codebase");
         }
     }
 
@@ -104,11 +104,11 @@ public final class PackageValidator {
             String field = at + ".functions[" + i + "]";
             Function f = functions.get(i);
             if (f == null) {
-                throw ApiException.invalid(field, "must be an object");
+                throw Refusal.invalid(field, "must be an object");
             }
             checkIdentifier(field + ".name", f.name());
             if (!names.add(f.name())) {
-                throw ApiException.invalid(field + ".name", "function '" + f.name() + "' is defined twice in the module");
+                throw Refusal.invalid(field + ".name", "function '" + f.name() + "' is defined twice in the module");
             }
             out.add(new Function(f.name(), f.description(), ios(field + ".input", f.input()), ios(field + ".output",
                     f.output())));
@@ -125,19 +125,19 @@ public final class PackageValidator {
             String field = at + "[" + i + "]";
             FunctionIo io = ios.get(i);
             if (io == null) {
-                throw ApiException.invalid(field, "must be an object");
+                throw Refusal.invalid(field, "must be an object");
             }
             checkIdentifier(field + ".name", io.name());
             if (!names.add(io.name())) {
-                throw ApiException.invalid(field + ".name", "input '" + io.name() + "' is declared twice");
+                throw Refusal.invalid(field + ".name", "input '" + io.name() + "' is declared twice");
             }
             if (io.type() == null || InputType.of(io.type()).isEmpty()) {
-                throw ApiException.invalid(field + ".type", "unknown type '" + io.type() + "'; one of "
+                throw Refusal.invalid(field + ".type", "unknown type '" + io.type() + "'; one of "
                         + InputType.allowedNames());
             }
             if (io.defaultValue() != null && !io.defaultValue().isNull()) {
                 InputType.check(io.type(), io.defaultValue()).ifPresent(expected ->
-                        { throw ApiException.invalid(field + ".defaultValue", "must be " + expected); });
+                        { throw Refusal.invalid(field + ".defaultValue", "must be " + expected); });
             }
         }
         return List.copyOf(ios);
@@ -145,10 +145,10 @@ public final class PackageValidator {
 
     private static void checkIdentifier(String field, String name) {
         if (name == null || name.isBlank()) {
-            throw ApiException.invalid(field, "is required");
+            throw Refusal.invalid(field, "is required");
         }
         if (!IDENTIFIER.matcher(name).matches() || PYTHON_KEYWORDS.contains(name)) {
-            throw ApiException.invalid(field, "'" + name + "' must be a Python identifier");
+            throw Refusal.invalid(field, "'" + name + "' must be a Python identifier");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.runnel.registry.service;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -40,16 +40,16 @@ public class BotBinding {
                 throw notABot(requested, projectId);
             }
             if (e.getResponse().getStatus() == 403) {
-                throw ApiException.forbidden("you may not use the bots of project " + projectId);
+                throw Refusal.notPermitted("you may not use the bots of project " + projectId);
             }
-            throw ApiException.unavailable("bot-service answered " + e.getResponse().getStatus());
+            throw Refusal.unavailable("bot-service answered " + e.getResponse().getStatus());
         } catch (ProcessingException e) {
-            throw ApiException.unavailable("bot-service is unreachable: " + e.getMessage());
+            throw Refusal.unavailable("bot-service is unreachable: " + e.getMessage());
         }
     }
 
-    private static ApiException notABot(String requested, String projectId) {
-        return ApiException.invalid("botUserName", "'" + requested + "' is not a bot with the developer role in"
+    private static Refusal notABot(String requested, String projectId) {
+        return Refusal.invalid("botUserName", "'" + requested + "' is not a bot with the developer role in"
                 + " project " + projectId);
     }
 }

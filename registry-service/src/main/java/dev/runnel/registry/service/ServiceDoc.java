@@ -1,8 +1,9 @@
 package dev.runnel.registry.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runnel.contracts.Runtime;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runnel.contracts.OnReset;
+import dev.runnel.contracts.Runtime;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public record ServiceDoc(
         ObjectNode initParams,
         int maxAttempts,
         int executionTimeout,
-        String onReset,
+        OnReset onReset,
         int drainTime,
         String botUserName,
         String creator,

@@ -1,6 +1,6 @@
 package dev.runnel.registry.service;
 
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.web.Page;
 import dev.runnel.kit.web.PageRequest;
 import dev.runnel.auth.Caller;
@@ -44,7 +44,7 @@ public class ServiceResource {
     @POST
     public Response deploy(ServiceRequest request) {
         Caller who = caller.current();
-        return Response.status(201).entity(deployments.deploy(ApiException.requireBody(request), who)).build();
+        return Response.status(201).entity(deployments.deploy(Refusal.requireBody(request), who)).build();
     }
 
     @GET
@@ -64,7 +64,7 @@ public class ServiceResource {
     @Path("{id}")
     public ServiceDoc update(@PathParam("id") String id, ServiceRequest request) {
         Caller who = caller.current();
-        return deployments.update(id, ApiException.requireBody(request), who);
+        return deployments.update(id, Refusal.requireBody(request), who);
     }
 
     @DELETE

@@ -9,7 +9,8 @@ import dev.runnel.contracts.Module;
 import dev.runnel.contracts.PodType;
 import dev.runnel.contracts.Runtime.Autoscaler;
 import dev.runnel.contracts.Runtime;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.contracts.OnReset;
+import dev.runnel.kit.error.Refusal;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -20,7 +21,7 @@ final class ServiceValidator {
     static final int DEFAULT_MAX_ATTEMPTS = 3;
     static final int DEFAULT_EXECUTION_TIMEOUT = 3600;
     static final int DEFAULT_DRAIN_TIME = 600;
-    static final String DEFAULT_ON_RESET = "failed";
+    static final OnReset DEFAULT_ON_RESET = OnReset.FAILED;
     private static final int MAX_REPLICAS = 1000;
     private static final Pattern IMAGE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$");
 
@@ -44,13 +45,13 @@ final class ServiceValidator {
         range("runtime.replicas", replicas, 0, MAX_REPLICAS);
         range("runtime.concurrency", concurrency, 1, 1000);
         if (image != null && !IMAGE.matcher(image).matches()) {
-            throw ApiException.invalid("runtime.runnerImage", "'" + image + "' is not a container image reference");
+            throw Refusal.invalid("runtime.runnerImage", "'" + image + "' is not a container image reference");
         }
-        PodType pod = PodType.of(podType).orElseThrow(() -> ApiException.invalid("runtime.podType",
+        PodType pod = PodType.of(podType).orElseThrow(() -> Refusal.invalid("runtime.podType",
                 "unknown pod type '" + r.podType() + "'; one of " + PodType.allowedNames()));
         if (gpu && !pod.gpu()) {
             if (r.podType() != null && !r.podType().isBlank()) {
-                throw ApiException.invalid("runtime.podType", "a GPU service needs a gpu-* pod type, not '"
+                throw Refusal.invalid("runtime.podType", "a GPU service needs a gpu-* pod type, not '"
                         + podType + "'");
             }
             pod = PodType.DEFAULT_GPU;
@@ -77,7 +78,7 @@ final class ServiceValidator {
         range("runtime.autoscaler.minReplicas", min, 0, MAX_REPLICAS);
         range("runtime.autoscaler.maxReplicas", max, 1, MAX_REPLICAS);
         if (max < min) {
-            throw ApiException.invalid("runtime.autoscaler.maxReplicas", "must be at least minReplicas (" + min + ")");
+            throw Refusal.invalid("runtime.autoscaler.maxReplicas", "must be at least minReplicas (" + min + ")");
         }
         range("runtime.autoscaler.queueLength", queue, 1, 100_000);
         range("runtime.autoscaler.cooldownSeconds", cooldown, 0, 86_400);
@@ -96,10 +97,13 @@ final class ServiceValidator {
         return range("drainTime", pick(given, base), 0, 86_400);
     }
 
-    static String onReset(String given, String base) {
-        String value = given == null ? base : given;
-        if (!value.equals("failed") && !value.equals("rerun")) {
-            throw ApiException.invalid("onReset", "'" + value + "' must be 'failed' or 'rerun'");
+    static OnReset onReset(String given, OnReset base) {
+        if (given == null) {
+            return base;
+        }
+        OnReset value = OnReset.of(given);
+        if (value == null) {
+            throw Refusal.invalid("onReset", "'" + given + "' must be 'failed' or 'rerun'");
         }
         return value;
     }
@@ -111,7 +115,7 @@ final class ServiceValidator {
         while (fields.hasNext()) {
             String name = fields.next().getKey();
             if (module.initInputs().stream().noneMatch(io -> io.name().equals(name))) {
-                throw ApiException.invalid("initParams." + name, "module '" + module.name()
+                throw Refusal.invalid("initParams." + name, "module '" + module.name()
                         + "' has no init input named '" + name + "'");
             }
         }
@@ -119,13 +123,13 @@ final class ServiceValidator {
             JsonNode value = params.get(input.name());
             if (value == null || value.isNull()) {
                 if (input.defaultValue() == null || input.defaultValue().isNull()) {
-                    throw ApiException.invalid("initParams." + input.name(), "is required by module '"
+                    throw Refusal.invalid("initParams." + input.name(), "is required by module '"
                             + module.name() + "' (type " + input.type() + ")");
                 }
                 continue;
             }
             InputType.check(input.type(), value).ifPresent(expected -> {
-                throw ApiException.invalid("initParams." + input.name(), "must be " + expected);
+                throw Refusal.invalid("initParams." + input.name(), "must be " + expected);
             });
         }
         return params;
@@ -137,7 +141,7 @@ final class ServiceValidator {
 
     private static int range(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw ApiException.invalid(field, "must be between " + min + " and " + max + ", not " + value);
+            throw Refusal.invalid(field, "must be between " + min + " and " + max + ", not " + value);
         }
         return value;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -41,13 +41,13 @@ public class TriggerCheck {
             int status = e.getResponse().getStatus();
             if (status == 400) {
                 JsonNode problem = problem(e);
-                throw ApiException.invalid(problem.path("field").asText("triggers"),
+                throw Refusal.invalid(problem.path("field").asText("triggers"),
                         problem.path("detail").asText(problem.path("message").asText("a trigger is not valid")));
             }
-            throw ApiException.unavailable("trigger-service answered " + status + " when checking the triggers;"
+            throw Refusal.unavailable("trigger-service answered " + status + " when checking the triggers;"
                     + " nothing was deployed");
         } catch (ProcessingException e) {
-            throw ApiException.unavailable("trigger-service is unreachable, so the triggers cannot be checked;"
+            throw Refusal.unavailable("trigger-service is unreachable, so the triggers cannot be checked;"
                     + " nothing was deployed");
         }
     }

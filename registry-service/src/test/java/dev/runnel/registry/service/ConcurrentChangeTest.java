@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.Runtime;
-import dev.runnel.kit.web.ApiException;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.registry.Api;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
@@ -55,7 +55,7 @@ class ConcurrentChangeTest {
         assertThatThrownBy(() -> deployments.change(id, owner, current -> {
             deployments.setActive(id, !current.active(), owner);
             return deployments.updated(current, concurrency(5), owner);
-        })).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        })).isInstanceOf(Refusal.Conflict.class);
         assertThat(deployments.get(id, owner).runtime().concurrency()).isEqualTo(3);
     }
 }

@@ -3,7 +3,7 @@ package dev.runnel.operator.autoscale;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.operator.OperatorConfig;
-import dev.runnel.operator.reconciler.Heartbeats;
+import dev.runnel.operator.replica.Heartbeats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -4,7 +4,7 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.operator.OperatorConfig;
-import dev.runnel.operator.reconciler.ReplicaDriver;
+import dev.runnel.operator.replica.ReplicaDriver;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

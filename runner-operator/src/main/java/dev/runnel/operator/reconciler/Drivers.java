@@ -1,5 +1,6 @@
 package dev.runnel.operator.reconciler;
 
+import dev.runnel.operator.replica.ReplicaDriver;
 import dev.runnel.operator.OperatorConfig;
 import dev.runnel.operator.kubernetes.KubernetesDriver;
 import dev.runnel.operator.local.LocalProcessDriver;

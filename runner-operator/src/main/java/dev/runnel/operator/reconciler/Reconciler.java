@@ -1,10 +1,12 @@
 package dev.runnel.operator.reconciler;
 
+import dev.runnel.operator.replica.ReplicaDriver;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.KafkaClients;
 import dev.runnel.operator.OperatorConfig;
 import dev.runnel.operator.autoscale.Scaling;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,7 +27,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -85,8 +86,7 @@ public class Reconciler {
         if (!running) {
             return;
         }
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(),
-                new StringSerializer());
+        producer = KafkaClients.producer(bootstrap, Map.of());
         // work queued before a service is watched is in the backlog that the round it wakes reads
         zeroWatch = new ZeroWatch(bootstrap, this::workFor, serviceId -> wake.release());
         specLoop = ConsumerLoop.startReading(bootstrap, "runner-operator-specs",

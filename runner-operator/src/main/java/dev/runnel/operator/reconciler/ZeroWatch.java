@@ -1,6 +1,7 @@
 package dev.runnel.operator.reconciler;
 
 import dev.runnel.contracts.Topics;
+import dev.runnel.kit.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,9 +48,8 @@ final class ZeroWatch implements AutoCloseable {
      * {@code onWatching} that of a service whose work topic the watch now reads, from where it ends.
      */
     ZeroWatch(String bootstrap, Consumer<String> onWork, Consumer<String> onWatching) {
-        this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "auto.offset.reset", "latest",
-                "enable.auto.commit", "false", "allow.auto.create.topics", "false"), new StringDeserializer(),
-                new StringDeserializer());
+        this.consumer = KafkaClients.consumer(bootstrap, Map.of("auto.offset.reset", "latest",
+                "allow.auto.create.topics", "false"));
         this.onWork = onWork;
         this.onWatching = onWatching;
         this.thread = new Thread(this::run, "runner-operator-zero-watch");

@@ -3,6 +3,7 @@ package dev.runnel.operator.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
 import dev.runnel.contracts.Runtime;
@@ -36,7 +37,7 @@ public class KubernetesDriverRestartTest {
         return new ServiceSpec("e1", id, "p1", "svc", 1, true, "pkg", "package", 1, CodebaseRef.blob("0".repeat(64), 10),
                 new Module("default_module", "ServiceRunner", "main.py", List.of(), List.of(new Module.Function("run",
                         null, List.of(), List.of()))), JsonNodeFactory.instance.objectNode(),
-                new Runtime(false, replicas, 10, null, "regular-s", null), 3, 3600, "failed", 60, "bot@p1",
+                new Runtime(false, replicas, 10, null, "regular-s", null), 3, 3600, OnReset.FAILED, 60, "bot@p1",
                 Instant.parse("2026-11-25T00:00:00Z"), null);
     }
 

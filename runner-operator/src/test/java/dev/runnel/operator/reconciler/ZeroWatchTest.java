@@ -1,6 +1,6 @@
 package dev.runnel.operator.reconciler;
 
-import static dev.runnel.operator.reconciler.Eventually.waitFor;
+import static dev.runnel.testsupport.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.contracts.Topics;

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,6 +56,8 @@ public final class ConsumerLoop implements AutoCloseable {
     /** The ends of the partitions assigned when {@link #caughtUp()} was first asked, as they were then. */
     private Map<TopicPartition, Long> ends;
     private volatile boolean caughtUp;
+    /** Whether a reader's last look found none of its topics (not that the look failed). */
+    private boolean topicsAbsent;
 
     private ConsumerLoop(String name, KafkaConsumer<String, String> consumer,
                          Consumer<ConsumerRebalanceListener> subscribe,
@@ -124,20 +124,18 @@ public final class ConsumerLoop implements AutoCloseable {
     }
 
     private static KafkaConsumer<String, String> create(String bootstrap, String group, String reset) {
-        Properties p = new Properties();
+        Map<String, Object> p = new HashMap<>();
         if (group != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
         p.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200",
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000",
                 // a crashed instance hands its partitions over within seconds
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000"));
-        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        return KafkaClients.consumer(bootstrap, p);
     }
 
     private void run(Consumer<ConsumerRebalanceListener> subscribe, Consumer<List<ConsumerRecord<String, String>>> handler,
@@ -156,6 +154,9 @@ public final class ConsumerLoop implements AutoCloseable {
             });
             while (running) {
                 if (readerTopics != null && !assigned()) {
+                    if (asked && topicsAbsent && ends == null) {
+                        caughtUp = true; // nothing was there to catch up with when it was asked
+                    }
                     Thread.sleep(1000); // its topics are not there yet
                     continue;
                 }
@@ -205,6 +206,7 @@ public final class ConsumerLoop implements AutoCloseable {
             LOG.debugf("%s: cannot look up its partitions now (%s)", thread.getName(), e.getMessage());
             return !consumer.assignment().isEmpty();
         }
+        topicsAbsent = all.isEmpty();
         Set<TopicPartition> before = new HashSet<>(consumer.assignment());
         if (!all.equals(before)) {
             consumer.assign(all);
@@ -219,12 +221,25 @@ public final class ConsumerLoop implements AutoCloseable {
 
     /**
      * Whether the handler has seen every record that was in the topics when this was first asked (once
-     * the loop had partitions): a loop that reads a compacted topic from its start then knows its whole
-     * state. False until the loop has checked, a poll after the first call.
+     * the loop had partitions; a reader whose topics do not exist yet has nothing to catch up with): a
+     * loop that reads a compacted topic from its start then knows its whole state. False until the loop
+     * has checked, a poll after the first call.
      */
     public boolean caughtUp() {
         asked = true;
         return caughtUp;
+    }
+
+    /** Waits at most {@code timeout} for {@link #caughtUp()}; whether it did. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!caughtUp()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     private void checkCaughtUp() {

@@ -1,7 +1,6 @@
 package dev.runnel.kit.kafka;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,8 +16,7 @@ public final class KafkaTopics {
 
     /** An admin client with short timeouts: a missing broker fails a call in seconds, not minutes. */
     public static Admin admin(String bootstrap) {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "5000",
-                "default.api.timeout.ms", "10000"));
+        return KafkaClients.admin(bootstrap);
     }
 
     /** Creates {@code topic}; false when it existed already (with whatever settings it has). */

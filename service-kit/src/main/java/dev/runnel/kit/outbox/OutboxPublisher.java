@@ -2,6 +2,7 @@ package dev.runnel.kit.outbox;
 
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.kafka.KafkaClients;
 import dev.runnel.kit.kafka.KafkaTopics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -163,17 +162,12 @@ public class OutboxPublisher {
 
     private synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(5000 + 1,
-                    config.sendTimeout().toMillis())));
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, application + "-outbox");
-            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+            producer = KafkaClients.producer(bootstrapServers, Map.of(
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000",
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(5000 + 1,
+                            config.sendTimeout().toMillis())),
+                    ProducerConfig.CLIENT_ID_CONFIG, application + "-outbox"));
         }
         return producer;
     }

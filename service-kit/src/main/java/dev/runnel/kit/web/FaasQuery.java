@@ -5,6 +5,7 @@ import dev.runnel.dql.DqlException;
 import dev.runnel.dql.Filter;
 import dev.runnel.dql.Sql;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.error.Refusal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -33,7 +34,7 @@ public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer
         try {
             compiled = Filter.compile(filter);
         } catch (DqlException e) {
-            throw ApiException.invalid(e.where(), e.getMessage().substring(e.where().length() + 2));
+            throw Refusal.invalid(e.where(), e.getMessage().substring(e.where().length() + 2));
         }
         PageRequest request = PageRequest.of(page, pageSize);
         Sql sql = compiled.toSql("doc");
@@ -63,19 +64,19 @@ public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer
             return "created_at DESC, doc->>'id' DESC";
         }
         if (!sort.isObject()) {
-            throw ApiException.invalid("sort", "an object of a field and ascending or descending");
+            throw Refusal.invalid("sort", "an object of a field and ascending or descending");
         }
         List<String> terms = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = sort.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String direction = field.getValue().asText();
             if (!direction.equals("ascending") && !direction.equals("descending")) {
-                throw ApiException.invalid("sort." + field.getKey(), "ascending or descending");
+                throw Refusal.invalid("sort." + field.getKey(), "ascending or descending");
             }
             String column = SORTABLE.get(field.getKey());
             if (column == null) {
                 if (!FIELD.matcher(field.getKey()).matches()) {
-                    throw ApiException.invalid("sort." + field.getKey(), "a field of the entity, such as name or"
+                    throw Refusal.invalid("sort." + field.getKey(), "a field of the entity, such as name or"
                             + " latestStatus.status, or createdAt or updatedAt");
                 }
                 column = "doc #> CAST(? AS text[])";
@@ -93,7 +94,7 @@ public record FaasQuery(String resource, JsonNode filter, JsonNode sort, Integer
                 return this;
             }
         }
-        throw ApiException.invalid("resource", resource == null ? "is required (" + String.join(", ", served) + ")"
+        throw Refusal.invalid("resource", resource == null ? "is required (" + String.join(", ", served) + ")"
                 : "'" + resource + "' is not queried here (" + String.join(", ", served) + ")");
     }
 }

@@ -1,0 +1,7 @@
+package dev.runnel.contracts;
+
+/** How often an event trigger runs for one resource: once ever, or at every matching event. */
+public enum ExecutionMode {
+    Once,
+    Always
+}

@@ -1,0 +1,153 @@
+package dev.runnel.execution.consume;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.runnel.contracts.ExecutionLogLines;
+import dev.runnel.contracts.ExecutionRequest;
+import dev.runnel.contracts.ExecutionStatusUpdate;
+import dev.runnel.contracts.Json;
+import dev.runnel.contracts.ReplicaHeartbeat;
+import dev.runnel.contracts.Topics;
+import dev.runnel.execution.execution.ExecutionService;
+import dev.runnel.execution.execution.StatusReports;
+import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.Ids;
+import dev.runnel.kit.error.Refusal;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * What execution-service consumes: replicas' status reports, heartbeats and logs, and requests to
+ * create executions. Logs and requests are handled once (their event id is recorded in the same
+ * transaction); status reports and heartbeats change nothing when read twice.
+ */
+@ApplicationScoped
+public class Consumers {
+
+    private static final Logger LOG = Logger.getLogger(Consumers.class);
+
+    private final Db db;
+    private final ExecutionService executions;
+    private final StatusReports reports;
+    private final String bootstrap;
+    private final List<ConsumerLoop> loops = new ArrayList<>();
+
+    public Consumers(Db db, ExecutionService executions, StatusReports reports,
+                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.db = db;
+        this.executions = executions;
+        this.reports = reports;
+        this.bootstrap = bootstrap;
+    }
+
+    void start(@Observes StartupEvent event) {
+        // status reports are idempotent by the execution's state (see StatusReports.apply): no event id record;
+        // a poll's reports are applied in one transaction
+        loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS),
+                "earliest", records -> inOneTransaction(records, record ->
+                        readable(record, ExecutionStatusUpdate.class).ifPresent(reports::apply))));
+        // every instance reads every heartbeat (no group): no wait for a rebalance after a restart
+        loops.add(ConsumerLoop.startReading(bootstrap, "execution-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
+                "latest",
+                record -> readable(record, ReplicaHeartbeat.class).ifPresent(this::heartbeat)));
+        loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS),
+                "earliest", records -> inOneTransaction(records, record -> {
+                    if (firstTime(record)) {
+                        readable(record, ExecutionLogLines.class).ifPresent(this::logs);
+                    }
+                })));
+        // a poll's requests are created in one transaction; a refused one writes nothing and is dropped
+        loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-requests",
+                List.of(Topics.EXECUTION_REQUESTS), "earliest", records -> inOneTransaction(records, record -> {
+                    if (firstTime(record)) {
+                        readable(record, ExecutionRequest.class).ifPresent(this::request);
+                    }
+                })));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        loops.forEach(ConsumerLoop::close);
+    }
+
+    /**
+     * Handles records in one transaction. A batch whose transaction was marked for rollback fails
+     * (ConsumerLoop then hands its records over one at a time) instead of rolling back in silence.
+     */
+    private static void inOneTransaction(List<ConsumerRecord<String, String>> records,
+                                         java.util.function.Consumer<ConsumerRecord<String, String>> each) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            records.forEach(each);
+            if (records.size() > 1 && QuarkusTransaction.isRollbackOnly()) {
+                throw new IllegalStateException("a record of the batch failed its transaction");
+            }
+        });
+    }
+
+    /** Records the message's event id in the current transaction; false when it was handled before. */
+    private boolean firstTime(ConsumerRecord<String, String> record) {
+        String eventId = header(record, Topics.HEADER_EVENT_ID);
+        return eventId == null || db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                eventId) == 1;
+    }
+
+    private void heartbeat(ReplicaHeartbeat beat) {
+        QuarkusTransaction.requiringNew().run(() -> db.update("INSERT INTO replicas (replica_id, service_id, last_seen,"
+                + " in_flight) VALUES (?, ?, now(), CAST(? AS jsonb)) ON CONFLICT (replica_id) DO UPDATE SET"
+                + " last_seen = now(), in_flight = excluded.in_flight", beat.replicaId(), beat.serviceId(),
+                Db.json(beat.inFlight())));
+    }
+
+    private void logs(ExecutionLogLines batch) {
+        for (ExecutionLogLines.Line line : batch.lines()) {
+            db.update("INSERT INTO execution_logs (execution_id, service_id, at, level, message) VALUES (?, ?, ?, ?, ?)",
+                    batch.executionId(), batch.serviceId(), line.timestamp(), line.level(), line.message());
+        }
+    }
+
+    private void request(ExecutionRequest request) {
+        try {
+            executions.create(Ids.next(), request.serviceId(), new ExecutionService.Create(request.functionName(),
+                    request.projectId(), request.input(), request.idempotencyKey()), null, request.creator(),
+                    request.triggerId(), request.event());
+        } catch (Refusal refused) {
+            // a request that can never succeed (unknown service, bad input) is dropped, not retried forever
+            LOG.warnf("execution request %s for service %s refused: %s", request.eventId(), request.serviceId(),
+                    refused.getMessage());
+        }
+    }
+
+    /** A message, or nothing (logged) when it cannot be read: an unreadable message is skipped, not retried forever. */
+    private static <T> Optional<T> readable(ConsumerRecord<String, String> record, Class<T> type) {
+        try {
+            return Optional.of(read(record, type));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping an unreadable message at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
+        try {
+            return Json.mapper().readValue(record.value(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

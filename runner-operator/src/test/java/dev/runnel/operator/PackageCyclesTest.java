@@ -1,0 +1,13 @@
+package dev.runnel.operator;
+
+import dev.runnel.testsupport.PackageCycles;
+import org.junit.jupiter.api.Test;
+
+/** No two packages of this module depend on each other, directly or around a cycle. */
+class PackageCyclesTest {
+
+    @Test
+    void packagesHaveNoCycles() {
+        PackageCycles.assertNoneUnder("dev.runnel.operator");
+    }
+}

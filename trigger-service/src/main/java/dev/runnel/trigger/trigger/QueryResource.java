@@ -1,0 +1,33 @@
+package dev.runnel.trigger.trigger;
+
+import dev.runnel.auth.CallerContext;
+import dev.runnel.kit.db.Db;
+import dev.runnel.kit.error.Refusal;
+import dev.runnel.kit.web.FaasQuery;
+import dev.runnel.kit.web.Page;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code POST /query/faas} for triggers: a DQL filter over their JSON, in the caller's projects. */
+@Path("/query/faas")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class QueryResource {
+
+    private final Db db;
+    private final CallerContext caller;
+
+    public QueryResource(Db db, CallerContext caller) {
+        this.db = db;
+        this.caller = caller;
+    }
+
+    @POST
+    public Page<TriggerDoc> query(FaasQuery query) {
+        return Refusal.requireBody(query).requireResource("triggers")
+                .run(db, "triggers", caller.current().readableProjects(), TriggerDoc.class);
+    }
+}
