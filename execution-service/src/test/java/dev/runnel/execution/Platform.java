@@ -3,17 +3,19 @@ package dev.runnel.execution;
 import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -95,22 +97,9 @@ final class Platform {
     /** Publishes a spec and waits until execution-service knows the service. */
     static ServiceSpec deploy(Developer developer, ServiceSpec spec) {
         publish(Topics.SERVICE_SPECS, spec.serviceId(), spec);
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            int status = developer.request().get("/api/v1/executions?serviceId=" + spec.serviceId()).statusCode();
-            if (status == 200) {
-                return spec;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("execution-service never learned service " + spec.serviceId());
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Eventually.until(Duration.ofSeconds(20), Duration.ofMillis(100), "execution-service to learn service "
+                + spec.serviceId(), () -> developer.request().get("/api/v1/executions?serviceId=" + spec.serviceId())
+                .statusCode() == 200);
+        return spec;
     }
 }

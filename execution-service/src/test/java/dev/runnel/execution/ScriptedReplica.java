@@ -82,6 +82,20 @@ final class ScriptedReplica implements AutoCloseable {
                 output == null ? null : Json.mapper().valueToTree(output), error, Instant.now(), startedAt));
     }
 
+    /** Whether its loop has ended (after {@link #die} or {@link #close}): it left its group. */
+    boolean stopped() {
+        return !thread.isAlive();
+    }
+
+    /** What a script calls for a function that takes {@code duration} to run. */
+    static void callTakes(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops heartbeating, as a killed replica would. */
     void die() {
         heartbeating = false;

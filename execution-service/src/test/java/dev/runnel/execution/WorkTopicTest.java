@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +39,8 @@ class WorkTopicTest {
     }
 
     static int awaitPartitions(Admin admin, String topic, int expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
-        int seen = 0;
-        while (System.currentTimeMillis() < deadline) {
-            seen = partitions(admin, topic);
-            if (seen == expected) {
-                return seen;
-            }
-            Thread.sleep(100);
-        }
-        return seen;
+        return Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(100), topic + " to have " + expected
+                + " partitions", () -> partitions(admin, topic), seen -> seen == expected);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.registry.fixture.Api;
+import dev.runnel.registry.fixture.Zips;
 import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.RunnelPlatform;
 import dev.runnel.testsupport.SecurityTable;

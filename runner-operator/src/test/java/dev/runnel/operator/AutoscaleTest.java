@@ -4,9 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.operator.local.LocalProcessDriver;
+import dev.runnel.testsupport.Eventually;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,40 +62,33 @@ class AutoscaleTest {
     }
 
     private void scalesWithItsWork(Decisions decisions) throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String service = LabTest.deployLab(project, Map.of("runtime", Map.of("concurrency", 1, "autoscaler",
+        Deployments.Project project = Deployments.project();
+        String service = Deployments.deployLab(project, Map.of("runtime", Map.of("concurrency", 1, "autoscaler",
                 Map.of("minReplicas", 0, "maxReplicas", 2, "queueLength", 1, "cooldownSeconds", 3))));
         String name = project.as().get("/services/" + service).then().extract().jsonPath().getString("name");
-        OperatorTest.sleep(1500);
-        assertThat(alive(service)).as("no work, min 0: no replica").isZero();
+        Eventually.holdsFor(Duration.ofMillis(1500), Duration.ofMillis(100), "no work, min 0: no replica",
+                () -> alive(service) == 0);
         assertThat(project.as().get("/services/" + service + "/status").then().extract().jsonPath()
                 .getInt("desiredReplicas")).isZero();
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(LabTest.execute(project, service, "slow", Map.of("seconds", 2)));
+            ids.add(Deployments.execute(project, service, "slow", Map.of("seconds", 2)));
         }
-        long most = 0;
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline && most < 2) {
-            most = Math.max(most, alive(service));
-            OperatorTest.sleep(100);
-        }
+        long most = Eventually.value(Duration.ofSeconds(60), Duration.ofMillis(100), "two replicas for the queued calls",
+                () -> alive(service), n -> n >= 2);
         for (String id : ids) {
-            assertThat(LabTest.waitFor(project, id).getString("latestStatus.status")).isEqualTo("success");
+            assertThat(Deployments.waitFor(project, id).getString("latestStatus.status")).isEqualTo("success");
             most = Math.max(most, alive(service));
         }
         assertThat(most).as("five queued calls, one per replica, max 2").isEqualTo(2);
 
-        deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline && alive(service) > 0) {
-            OperatorTest.sleep(200);
-        }
-        assertThat(alive(service)).as("idle after the cooldown: scaled to zero").isZero();
+        Eventually.until(Duration.ofSeconds(60), Duration.ofMillis(200), "idle after the cooldown: scaled to zero",
+                () -> alive(service) == 0);
 
         // work arrives again: a replica comes back for it
-        String again = LabTest.execute(project, service, "slow", Map.of("seconds", 0));
-        assertThat(LabTest.waitFor(project, again).getString("latestStatus.status")).isEqualTo("success");
+        String again = Deployments.execute(project, service, "slow", Map.of("seconds", 0));
+        assertThat(Deployments.waitFor(project, again).getString("latestStatus.status")).isEqualTo("success");
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("runnel_autoscaler_desired_replicas{service=\"" + service + "\"}")

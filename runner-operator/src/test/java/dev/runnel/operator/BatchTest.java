@@ -2,11 +2,13 @@ package dev.runnel.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnel.testsupport.Eventually;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,29 +22,23 @@ class BatchTest {
 
     @Test
     void restartingExecutionServiceDuringABatchLosesNothingAndRunsNothingTwice() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String service = LabTest.deployLab(project, Map.of("runtime", Map.of("concurrency", 8)));
+        Deployments.Project project = Deployments.project();
+        String service = Deployments.deployLab(project, Map.of("runtime", Map.of("concurrency", 8)));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            ids.add(LabTest.execute(project, service, "slow", Map.of("seconds", 0.05)));
+            ids.add(Deployments.execute(project, service, "slow", Map.of("seconds", 0.05)));
             if (i == 100) {
                 OperatorWorld.execution.restart(); // a crash in the middle of the batch
             }
         }
-        long deadline = System.currentTimeMillis() + 180_000;
-        int finished = 0;
-        while (System.currentTimeMillis() < deadline) {
-            finished = 0;
+        Eventually.until(Duration.ofSeconds(180), Duration.ofMillis(500), "the 200 executions to end", () -> {
+            int finished = 0;
             for (String status : List.of("success", "failed", "terminated")) {
                 finished += project.as().get("/executions?serviceId=" + service + "&status=" + status + "&pageSize=1")
                         .then().statusCode(200).extract().<Integer>path("totalItemsCount");
             }
-            if (finished == 200) {
-                break;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        assertThat(finished).as("executions that ended").isEqualTo(200);
+            return finished == 200;
+        });
         JsonPath all = project.as().get("/executions?serviceId=" + service + "&pageSize=1000").then().statusCode(200)
                 .extract().jsonPath();
         List<String> statuses = all.getList("items.latestStatus.status");
@@ -54,9 +50,9 @@ class BatchTest {
 
     @Test
     void theCurlExportCreatesTheSameExecutionAgain() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String service = LabTest.deployLab(project, Map.of());
-        String id = LabTest.execute(project, service, "slow", Map.of("seconds", 0));
+        Deployments.Project project = Deployments.project();
+        String service = Deployments.deployLab(project, Map.of());
+        String id = Deployments.execute(project, service, "slow", Map.of("seconds", 0));
         String curl = project.as().get("/executions/" + id + "/curl").then().statusCode(200).extract().path("curl");
         assertThat(curl).contains(OperatorWorld.api + "/executions/" + service);
         Path script = Files.createTempFile("curl-", ".sh");

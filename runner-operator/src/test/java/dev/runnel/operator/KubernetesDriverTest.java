@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.operator.kubernetes.ReplicaDeployment;
 import dev.runnel.operator.kubernetes.RunnelService;
+import dev.runnel.testsupport.Eventually;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,12 +15,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -34,21 +35,12 @@ import org.junit.jupiter.api.Test;
  * kubelet would) become the service's status.
  */
 @QuarkusTest
-@TestProfile(KubernetesDriverTest.OnKubernetes.class)
+@TestProfile(OnKubernetes.class)
 @WithTestResource(OperatorWorld.class)
 @WithKubernetesTestServer(crud = true)
 class KubernetesDriverTest {
 
-    static final String NS = "runnel-test";
-
-    /** The operator with its Kubernetes driver. */
-    public static class OnKubernetes implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("runnel.operator.driver", "kubernetes", "runnel.operator.kubernetes.namespace", NS,
-                    "runnel.operator.kubernetes.runner-image", "runnel/runner:test");
-        }
-    }
+    static final String NS = OnKubernetes.NS;
 
     @Inject
     KubernetesClient client;
@@ -62,16 +54,8 @@ class KubernetesDriverTest {
     }
 
     static <T> T await(String what, Supplier<T> read, Predicate<T> done) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        T last = null;
-        while (System.currentTimeMillis() < deadline) {
-            last = read.get();
-            if (last != null && done.test(last)) {
-                return last;
-            }
-            OperatorTest.sleep(100);
-        }
-        throw new AssertionError(what + " never happened; last: " + last);
+        return Eventually.value(Duration.ofSeconds(30), Duration.ofMillis(100), what, read,
+                last -> last != null && done.test(last));
     }
 
     RunnelService service(String id) {
@@ -127,8 +111,8 @@ class KubernetesDriverTest {
         orphan.setSpec(dev.runnel.operator.kubernetes.KubernetesDriver.specOf(gone, 1, RunnelService.nameOf(id) + "-bot"));
         client.resource(orphan).inNamespace(NS).create();
         // while a live service beside it keeps what it has
-        OperatorTest.Project project = OperatorTest.project();
-        String live = OperatorTest.deploy(project, null, "kube-live-" + System.nanoTime());
+        Deployments.Project project = Deployments.project();
+        String live = Deployments.deploy(project, null, "kube-live-" + System.nanoTime());
         await("the live service's Deployment", () -> deployment(live), d -> true);
 
         await("the orphan's RunnelService removed", () -> service(id) == null ? Boolean.TRUE : null, done -> done);
@@ -139,13 +123,13 @@ class KubernetesDriverTest {
 
     @Test
     void aFailedInitMakesTheServiceErrorWithItsTraceback() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String id = OperatorTest.deploy(project, null, "kube-init-" + System.nanoTime());
+        Deployments.Project project = Deployments.project();
+        String id = Deployments.deploy(project, null, "kube-init-" + System.nanoTime());
         Deployment deployment = await("the Deployment", () -> deployment(id), d -> true);
         // the runner wrote the init error to the termination log; the kubelet restarts it with back-off
         pod(deployment, "i", false, "CrashLoopBackOff", 3,
                 "{\"type\":\"RuntimeError\",\"message\":\"model missing\",\"traceback\":\"Traceback: model missing\"}");
-        JsonPath error = OperatorTest.awaitStatus(project, id, "Error");
+        JsonPath error = Deployments.awaitStatus(project, id, "Error");
         assertThat(error.getString("errorInfo.reason")).isEqualTo("InitFailed");
         assertThat(error.getString("errorInfo.message")).isEqualTo("RuntimeError: model missing");
         assertThat(error.getString("errorInfo.traceback")).contains("Traceback");
@@ -153,8 +137,8 @@ class KubernetesDriverTest {
 
     @Test
     void deployScaleUpdateStopResumeAndDelete() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String id = OperatorTest.deploy(project, null, "kube-" + System.nanoTime());
+        Deployments.Project project = Deployments.project();
+        String id = Deployments.deploy(project, null, "kube-" + System.nanoTime());
 
         RunnelService created = await("the RunnelService", () -> service(id), s -> s.getSpec() != null);
         assertThat(created.getSpec().replicas).isEqualTo(1);
@@ -166,11 +150,11 @@ class KubernetesDriverTest {
         assertThat(runner(deployment).getImage()).isEqualTo("runnel/runner:test");
         assertThat(client.secrets().inNamespace(NS).withName(created.getSpec().botSecret).get().getData())
                 .containsKey("credential");
-        assertThat(OperatorTest.awaitStatus(project, id, "Initializing").getInt("readyReplicas")).isZero();
+        assertThat(Deployments.awaitStatus(project, id, "Initializing").getInt("readyReplicas")).isZero();
 
         // a pod becomes ready: the service is Active, in the API and in the resource's status
         pod(deployment, "a", true, null);
-        assertThat(OperatorTest.awaitStatus(project, id, "Active").getInt("readyReplicas")).isEqualTo(1);
+        assertThat(Deployments.awaitStatus(project, id, "Active").getInt("readyReplicas")).isEqualTo(1);
         RunnelService active = await("the resource's status", () -> service(id),
                 s -> s.getStatus() != null && "Active".equals(s.getStatus().phase));
         assertThat(active.getStatus().readyReplicas).isEqualTo(1);
@@ -195,14 +179,14 @@ class KubernetesDriverTest {
             assertThat(e.getName()).isEqualTo("RUNNEL_SPEC_JSON");
             assertThat(e.getValue()).contains("\"concurrency\":3");
         });
-        OperatorTest.awaitStatus(project, id, "Initializing");
+        Deployments.awaitStatus(project, id, "Initializing");
         pod(updated, "b", true, null);
-        OperatorTest.awaitStatus(project, id, "Active");
+        Deployments.awaitStatus(project, id, "Active");
 
         // stop and resume
         project.as().post("/services/" + id + "/stop").then().statusCode(200);
         await("no replicas", () -> deployment(id), d -> d.getSpec().getReplicas() == 0);
-        OperatorTest.awaitStatus(project, id, "Inactive");
+        Deployments.awaitStatus(project, id, "Inactive");
         project.as().post("/services/" + id + "/resume").then().statusCode(200);
         await("replicas again", () -> deployment(id), d -> d.getSpec().getReplicas() == 3);
 
@@ -215,8 +199,8 @@ class KubernetesDriverTest {
 
     @Test
     void aGpuServiceGetsItsGpuAndABadImageMakesTheServiceError() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String id = OperatorTest.deploy(project, null, "kube-gpu-" + System.nanoTime());
+        Deployments.Project project = Deployments.project();
+        String id = Deployments.deploy(project, null, "kube-gpu-" + System.nanoTime());
         project.as().contentType("application/json").body(Map.of("runtime", Map.of("gpu", true,
                 "runnerImage", "acme/no-such-image:1"))).patch("/services/" + id).then().statusCode(200);
         Deployment deployment = await("a GPU deployment", () -> deployment(id),
@@ -230,15 +214,15 @@ class KubernetesDriverTest {
         });
 
         pod(deployment, "x", false, "ImagePullBackOff");
-        JsonPath error = OperatorTest.awaitStatus(project, id, "Error");
+        JsonPath error = Deployments.awaitStatus(project, id, "Error");
         assertThat(error.getString("errorInfo.reason")).isEqualTo("ImagePull");
         assertThat(error.getString("errorInfo.message")).contains("acme/no-such-image:1");
     }
 
     @Test
     void anAutoscaledServiceFollowsItsBacklog() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String id = OperatorTest.deploy(project, null, "kube-auto-" + System.nanoTime());
+        Deployments.Project project = Deployments.project();
+        String id = Deployments.deploy(project, null, "kube-auto-" + System.nanoTime());
         project.as().contentType("application/json").body(Map.of("runtime", Map.of("autoscaler", Map.of(
                 "minReplicas", 0, "maxReplicas", 3, "queueLength", 2, "cooldownSeconds", 1))))
                 .patch("/services/" + id).then().statusCode(200);

@@ -3,8 +3,9 @@ package dev.runnel.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.operator.kubernetes.RunnelService;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import dev.runnel.testsupport.Eventually;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.WithTestResource;
@@ -14,6 +15,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * status, and takes over once the lease is free (the real platform, the mock API server in CRUD mode).
  */
 @QuarkusTest
-@TestProfile(KubernetesDriverTest.OnKubernetes.class)
+@TestProfile(OnKubernetes.class)
 @WithTestResource(OperatorWorld.class)
 @WithKubernetesTestServer(crud = true, setup = OperatorStandbyTest.HeldByAnother.class)
 class OperatorStandbyTest {
@@ -41,7 +43,7 @@ class OperatorStandbyTest {
                 throw new java.io.UncheckedIOException(e);
             }
             client.resource(new LeaseBuilder().withNewMetadata().withName("runnel-operator")
-                    .withNamespace(KubernetesDriverTest.NS).endMetadata().withNewSpec()
+                    .withNamespace(OnKubernetes.NS).endMetadata().withNewSpec()
                     .withHolderIdentity("the-other-operator").withLeaseDurationSeconds(3600)
                     .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).withLeaseTransitions(0)
                     .endSpec().build()).create();
@@ -52,24 +54,24 @@ class OperatorStandbyTest {
     KubernetesClient client;
 
     RunnelService service(String id) {
-        return client.resources(RunnelService.class).inNamespace(KubernetesDriverTest.NS)
+        return client.resources(RunnelService.class).inNamespace(OnKubernetes.NS)
                 .withName(RunnelService.nameOf(id)).get();
     }
 
     @Test
     void aStandbyOperatorWritesNothingUntilTheLeaseIsFree() throws Exception {
-        OperatorTest.Project project = OperatorTest.project();
-        String id = OperatorTest.deploy(project, null, "standby-" + System.nanoTime());
+        Deployments.Project project = Deployments.project();
+        String id = Deployments.deploy(project, null, "standby-" + System.nanoTime());
         // the leader (not running here) would have written the RunnelService within a round (0.5 s)
-        OperatorTest.sleep(4000);
-        assertThat(service(id)).as("nothing written while another holds the lease").isNull();
+        Eventually.holdsFor(Duration.ofSeconds(4), Duration.ofMillis(200), "nothing written while another holds the lease",
+                () -> service(id) == null);
         assertThat(project.as().get("/services/" + id + "/status").then().extract().jsonPath().getString("status"))
                 .as("no status published by a standby").isNotIn("Active", "Error");
 
         // the other operator is gone and its lease expired: this one takes over
         for (int attempt = 0; ; attempt++) {
             try {
-                client.leases().inNamespace(KubernetesDriverTest.NS).withName("runnel-operator").edit(lease -> {
+                client.leases().inNamespace(OnKubernetes.NS).withName("runnel-operator").edit(lease -> {
                     lease.getSpec().setRenewTime(ZonedDateTime.now().minusHours(2));
                     return lease;
                 });
@@ -83,7 +85,7 @@ class OperatorStandbyTest {
         RunnelService taken = KubernetesDriverTest.await("the RunnelService written by the new leader",
                 () -> service(id), s -> true);
         assertThat(taken.getSpec().serviceId).isEqualTo(id);
-        assertThat(client.leases().inNamespace(KubernetesDriverTest.NS).withName("runnel-operator").get().getSpec()
+        assertThat(client.leases().inNamespace(OnKubernetes.NS).withName("runnel-operator").get().getSpec()
                 .getHolderIdentity()).isNotEqualTo("the-other-operator");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.PostgresCluster;
 import dev.runnel.testsupport.RunnelInfrastructure;
@@ -120,11 +121,8 @@ class RunnerEndToEndIT {
         Process replica = startReplica(spec, state, credential);
         try {
             awaitKnown(token, serviceId);
-            long ready = System.currentTimeMillis() + 30_000;
-            while (!Files.exists(state.resolve("ready")) && System.currentTimeMillis() < ready) {
-                Thread.sleep(100);
-            }
-            assertThat(state.resolve("ready")).as("the file a readiness probe looks for").exists();
+            Eventually.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the file a readiness probe looks for",
+                    () -> Files.exists(state.resolve("ready")));
             assertThat(state.resolve("spec.json")).hasContent(spec);
             String run = as(token).contentType("application/json")
                     .body(Map.of("functionName", "run", "input", Map.of("item", "item-1")))
@@ -147,13 +145,9 @@ class RunnerEndToEndIT {
                     + ".percentComplete")).containsExactly(0, 0, 30, 80, 100, 100);
             assertThat(detected.getList("status.message")).contains("execution started", "execution completed");
 
-            long deadline = System.currentTimeMillis() + 15_000;
-            List<Object> lines = List.of();
-            while (lines.isEmpty() && System.currentTimeMillis() < deadline) {
-                lines = as(token).get("/executions/" + run + "/logs").then().statusCode(200).extract()
-                        .path("logs.message");
-                Thread.sleep(200);
-            }
+            List<Object> lines = Eventually.value(Duration.ofSeconds(15), Duration.ofMillis(200), "the call's log lines",
+                    () -> as(token).get("/executions/" + run + "/logs").then().statusCode(200).extract()
+                            .<List<Object>>path("logs.message"), found -> !found.isEmpty());
             assertThat(lines).contains("running on item item-1");
 
             // Dataloop's log query: pages of lines, then an empty last page with stop
@@ -197,14 +191,8 @@ class RunnerEndToEndIT {
         return builder.start();
     }
 
-    private static void awaitKnown(String token, String serviceId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (as(token).get("/executions?serviceId=" + serviceId).statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("execution-service never learned " + serviceId);
+    private static void awaitKnown(String token, String serviceId) {
+        Eventually.until(Duration.ofSeconds(20), Duration.ofMillis(200), "execution-service to learn " + serviceId,
+                () -> as(token).get("/executions?serviceId=" + serviceId).statusCode() == 200);
     }
 }

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +40,9 @@ class DeployedTriggersTest {
     }
 
     static JsonPath triggersOf(World.Developer dev, ServiceSpec service, int count) {
-        long deadline = System.currentTimeMillis() + 20_000;
-        JsonPath page;
-        do {
-            page = dev.request().get("/api/v1/triggers?serviceId=" + service.serviceId()).then().statusCode(200)
-                    .extract().jsonPath();
-            if (page.getInt("totalItemsCount") == count) {
-                return page;
-            }
-            World.sleep(200);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("expected " + count + " triggers, have " + page.prettify());
+        return Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(200), count + " triggers",
+                () -> dev.request().get("/api/v1/triggers?serviceId=" + service.serviceId()).then().statusCode(200)
+                        .extract().jsonPath(), page -> page.getInt("totalItemsCount") == count);
     }
 
     @Test
@@ -92,30 +86,16 @@ class DeployedTriggersTest {
         World.publishSpec(withTriggers(service, 3, true, v3));
         JsonPath three = triggersOf(dev, service, 2);
         assertThat(three.getList("items.name")).doesNotContain("datasets").contains("inputs");
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonPath page = dev.request().get("/api/v1/triggers?serviceId=" + service.serviceId()).then().extract()
-                    .jsonPath();
-            if ("/other".equals(page.getString("items.find { it.name == 'inputs' }.spec.filter.dir"))) {
-                assertThat(page.getBoolean("items.find { it.name == 'inputs' }.active")).isFalse();
-                break;
-            }
-            World.sleep(200);
-        }
-        assertThat(System.currentTimeMillis()).isLessThan(deadline);
+        JsonPath changed = Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(200), "the changed trigger",
+                () -> dev.request().get("/api/v1/triggers?serviceId=" + service.serviceId()).then().extract()
+                        .jsonPath(), page -> "/other".equals(page.getString(
+                                "items.find { it.name == 'inputs' }.spec.filter.dir")));
+        assertThat(changed.getBoolean("items.find { it.name == 'inputs' }.active")).isFalse();
 
         // the service deleted: every trigger of it goes
         World.send(new ProducerRecord<>(Topics.SERVICE_SPECS, service.serviceId(), null));
-        deadline = System.currentTimeMillis() + 20_000;
-        int left = -1;
-        while (System.currentTimeMillis() < deadline) {
-            left = dev.request().get("/api/v1/triggers?projectId=" + dev.project()).then().statusCode(200)
-                    .extract().<Integer>path("totalItemsCount");
-            if (left == 0) {
-                break;
-            }
-            World.sleep(200);
-        }
-        assertThat(left).isZero();
+        Eventually.until(Duration.ofSeconds(20), Duration.ofMillis(200), "every trigger of the deleted service to go",
+                () -> dev.request().get("/api/v1/triggers?projectId=" + dev.project()).then().statusCode(200)
+                        .extract().<Integer>path("totalItemsCount") == 0);
     }
 }

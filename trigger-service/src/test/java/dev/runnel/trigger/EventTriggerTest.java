@@ -9,9 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelPlatform;
+import dev.runnel.trigger.trigger.TriggerIndex;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +26,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RunnelPlatform.class)
 class EventTriggerTest {
+
+    @Inject
+    TriggerIndex index;
 
     @Test
     void everyTriggerExampleOfTheSeedFiresOnItsEventsAndOnNoOthers() {
@@ -123,7 +130,8 @@ class EventTriggerTest {
                 service.codebase(), service.module(), service.initParams(), service.runtime(), service.maxAttempts(),
                 service.executionTimeout(), service.onReset(), service.drainTime(), service.botUserName(),
                 java.time.Instant.now(), null));
-        World.sleep(1500); // the stopped spec reaches the index
+        Eventually.until(Duration.ofSeconds(20), Duration.ofMillis(50), "the stopped spec to reach the index",
+                () -> index.service(service.serviceId()).map(s -> !s.active()).orElse(false));
         event(key, dev, "Item.Created", "stopped-1", Map.of("id", "stopped-1"));
         assertThat(exactly(service, 1)).hasSize(1);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.PostgresCluster;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
@@ -61,7 +62,7 @@ class TwoReplicasIT {
         World.Developer dev = World.developer();
         ServiceSpec service = World.service(dev, true);
         String trigger = World.eventTrigger(dev, service, "run", "Item", List.of("Updated"), "Always", null);
-        World.sleep(1500); // the new trigger reaches b through runnel.triggers.v1
+        sameTriggersKnown(); // the new trigger reaches b through runnel.triggers.v1
 
         // events of many keys spread over the partitions, and so over both replicas
         for (int i = 0; i < 60; i++) {
@@ -73,7 +74,7 @@ class TwoReplicasIT {
 
         // deactivated through b: a stops firing it too
         dev.request().baseUri(b.url()).post("/api/v1/triggers/" + trigger + "/deactivate").then().statusCode(200);
-        World.sleep(1500);
+        sameTriggersKnown();
         for (int i = 0; i < 30; i++) {
             World.event("off-" + i, dev, "Item.Updated", "off-" + i, Map.of("id", "off-" + i));
         }
@@ -89,15 +90,29 @@ class TwoReplicasIT {
                 "spec", Map.of("cron", "* * * * *", "endAt", now.plus(2, ChronoUnit.MINUTES).toString(),
                         "operation", Map.of("serviceId", service.serviceId(), "functionName", "tick"))))
                 .post("/api/v1/triggers").then().statusCode(201).extract().path("id");
-        World.sleep(1500); // both replicas know the trigger
+        sameTriggersKnown(); // both replicas know the trigger
         List<JsonNode> requests = World.requests(service, r -> !r.isEmpty(), Duration.ofSeconds(75));
         assertThat(requests).as("the next minute fired").isNotEmpty();
-        World.sleep(3000); // both replicas ticked many times since
-        List<JsonNode> all = World.requests(service, r -> false, Duration.ofSeconds(1));
-        String firstKey = all.get(0).path("idempotencyKey").asText();
-        assertThat(all.stream().filter(r -> r.path("idempotencyKey").asText().equals(firstKey)))
-                .as("one request for %s across both replicas", firstKey).hasSize(1);
+        String firstKey = requests.get(0).path("idempotencyKey").asText();
+        // while both replicas tick many times, that time stays fired once
+        Eventually.holdsFor(Duration.ofSeconds(3), Duration.ofMillis(500), "one request for " + firstKey
+                + " across both replicas", () -> World.requests(service, r -> false, Duration.ofMillis(200)).stream()
+                .filter(r -> r.path("idempotencyKey").asText().equals(firstKey)).count() == 1);
         assertThat(firstKey).startsWith(trigger + ":");
+    }
+
+    /** Waits until both replicas know the same triggers, the same of them active (their index gauges). */
+    private static void sameTriggersKnown() {
+        Eventually.until(Duration.ofSeconds(20), Duration.ofMillis(100), "both replicas to know the same triggers",
+                () -> metric(a, "runnel_trigger_index_triggers") == metric(b, "runnel_trigger_index_triggers")
+                        && metric(a, "runnel_trigger_index_active") == metric(b, "runnel_trigger_index_active"));
+    }
+
+    private static double metric(ServiceProcess replica, String name) {
+        String metrics = RestAssured.given().baseUri(replica.url()).get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E]+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(2)) : -1;
     }
 
     private static double fired(ServiceProcess replica) {

@@ -5,13 +5,14 @@ import static io.restassured.RestAssured.given;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Module;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.TopicReader;
@@ -84,14 +85,9 @@ final class World {
                 JsonNodeFactory.instance.objectNode(), new Runtime(false, 1, 4, null, "regular-s", null), 3, 3600,
                 OnReset.FAILED, 600, "bot.default@" + dev.project(), Instant.now(), null);
         publishSpec(spec);
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (dev.request().get("/api/v1/triggers?serviceId=" + id).statusCode() == 200) {
-                return spec;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("trigger-service never learned service " + id);
+        Eventually.until(Duration.ofSeconds(20), Duration.ofMillis(100), "trigger-service to learn service " + id,
+                () -> dev.request().get("/api/v1/triggers?serviceId=" + id).statusCode() == 200);
+        return spec;
     }
 
     static void publishSpec(ServiceSpec spec) {
@@ -159,14 +155,6 @@ final class World {
             return Json.mapper().readTree(message.value());
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

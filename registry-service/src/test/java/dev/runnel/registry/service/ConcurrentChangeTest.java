@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.kit.error.Refusal;
-import dev.runnel.registry.Api;
+import dev.runnel.registry.fixture.Api;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -3,18 +3,21 @@ package dev.runnel.operator.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
+import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.Runtime;
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.testsupport.Eventually;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,16 +44,8 @@ public class KubernetesDriverRestartTest {
                 Instant.parse("2026-11-25T00:00:00Z"), null);
     }
 
-    static <T> T await(Supplier<T> read) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            T value = read.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(50);
-        }
-        return null;
+    static <T> T await(Supplier<T> read) {
+        return Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(50), "the resource", read, Objects::nonNull);
     }
 
     @Test

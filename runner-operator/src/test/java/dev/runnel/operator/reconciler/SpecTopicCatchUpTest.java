@@ -3,7 +3,9 @@ package dev.runnel.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelInfrastructure;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,22 +50,17 @@ class SpecTopicCatchUpTest {
                             handledAfterCaughtUp.incrementAndGet();
                         }
                         seen.incrementAndGet();
-                        sleep(2); // slow enough that a premature "caught up" would show
+                        handlingTakes(2); // slow enough that a premature "caught up" would show
                     }));
             try {
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (!loop.get().caughtUp() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(5);
-                }
-                assertThat(loop.get().caughtUp()).isTrue();
+                assertThat(loop.get().awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
                 assertThat(seen.get()).as("caught up: every record that was there was handled").isEqualTo(before);
                 assertThat(handledAfterCaughtUp.get()).as("records of the start handled after 'caught up'").isZero();
 
                 // records after the start do not take it back
                 producer.send(new ProducerRecord<>(topic, "service-new", "{}")).get();
-                while (seen.get() < before + 1 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
-                }
+                Eventually.until(Duration.ofSeconds(30), Duration.ofMillis(10), "the record after the start",
+                        () -> seen.get() >= before + 1);
                 assertThat(seen.get()).isEqualTo(before + 1);
                 assertThat(loop.get().caughtUp()).isTrue();
             } finally {
@@ -72,7 +69,8 @@ class SpecTopicCatchUpTest {
         }
     }
 
-    private static void sleep(long millis) {
+    /** A handler that takes {@code millis} per record. */
+    private static void handlingTakes(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

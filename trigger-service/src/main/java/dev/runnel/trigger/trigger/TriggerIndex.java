@@ -5,6 +5,8 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.ConsumerLoop;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +39,13 @@ public class TriggerIndex {
     private ConsumerLoop triggers;
     private ConsumerLoop specs;
 
-    public TriggerIndex(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public TriggerIndex(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, MeterRegistry metrics) {
         this.bootstrap = bootstrap;
+        // what this replica can match: replicas that agree hold the same numbers
+        Gauge.builder("runnel_trigger_index_triggers", table, t -> t.all().size())
+                .description("triggers this replica knows").register(metrics);
+        Gauge.builder("runnel_trigger_index_active", table, t -> t.all().stream().filter(c -> c.doc().active()).count())
+                .description("active triggers this replica knows").register(metrics);
     }
 
     void start(@Observes StartupEvent event) {

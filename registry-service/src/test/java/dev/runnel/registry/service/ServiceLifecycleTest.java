@@ -1,4 +1,4 @@
-package dev.runnel.registry;
+package dev.runnel.registry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -11,35 +11,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
-import java.util.UUID;
 import dev.runnel.contracts.Topics;
+import dev.runnel.registry.fixture.Api;
+import dev.runnel.registry.fixture.Specs;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelPlatform;
-import dev.runnel.testsupport.TopicReader.Message;
-import dev.runnel.testsupport.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(RunnelPlatform.class)
 class ServiceLifecycleTest {
-
-    static List<ServiceSpec> specs(String serviceId, int atLeast) {
-        List<Message> messages = TopicReader.await(Topics.SERVICE_SPECS, serviceId, m -> m.size() >= atLeast,
-                Duration.ofSeconds(20));
-        return messages.stream().map(m -> m.value() == null ? null : read(m.value())).toList();
-    }
-
-    static ServiceSpec read(String json) {
-        try {
-            return Json.mapper().readValue(json, ServiceSpec.class);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     static String pushWithThreeUpdates(Api api) {
         ObjectNode pkg = api.seedPackage(api.codebase());
@@ -97,7 +84,7 @@ class ServiceLifecycleTest {
         api.get("/services/" + id + "/revisions").statusCode(200).body("items.version", equalTo(List.of(1, 2, 3)))
                 .body("items.packageRevision", equalTo(List.of(1, 3, 1)));
 
-        List<ServiceSpec> specs = specs(id, 3);
+        List<ServiceSpec> specs = Specs.published(id, 3);
         assertThat(specs).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
         assertThat(specs).extracting(ServiceSpec::packageRevision).containsExactly(1, 3, 1);
         ServiceSpec last = specs.get(2);
@@ -156,7 +143,7 @@ class ServiceLifecycleTest {
         api.delete("/services/" + id).statusCode(204);
         api.get("/services/" + id).statusCode(404).contentType("application/problem+json");
 
-        List<ServiceSpec> specs = specs(id, 4);
+        List<ServiceSpec> specs = Specs.published(id, 4);
         assertThat(specs).hasSize(4);
         assertThat(specs.subList(0, 3)).extracting(ServiceSpec::active).containsExactly(true, false, true);
         assertThat(specs.get(3)).as("tombstone").isNull();
@@ -241,18 +228,8 @@ class ServiceLifecycleTest {
     }
 
     static void awaitStatus(Api api, String id, String status) {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (status.equals(api.get("/services/" + id + "/status").extract().path("status"))) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        throw new AssertionError("service " + id + " never became " + status);
+        Eventually.until(Duration.ofSeconds(15), Duration.ofMillis(100), "service " + id + " to become " + status,
+                () -> status.equals(api.get("/services/" + id + "/status").extract().path("status")));
     }
 
     private static ObjectNode valid(String packageId) {

@@ -1,14 +1,19 @@
-package dev.runnel.registry;
+package dev.runnel.registry.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.registry.fixture.Api;
+import dev.runnel.registry.fixture.Outboxes;
+import dev.runnel.registry.fixture.Specs;
+import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,17 +37,17 @@ class OutboxLingerTest {
     @Test
     void eventsOfCommitsWithinTheLingerGoOutTogether() throws Exception {
         Api api = Api.newProject();
-        String id = OutboxKafkaOutageTest.deployed(api, "linger");
+        String id = Outboxes.deployed(api, "linger");
 
         replicas(api, id, 2);
-        Thread.sleep(300);
-        assertThat(OutboxKafkaOutageTest.pendingEvents(id)).as("the first event waits for the linger").isEqualTo(1);
+        Eventually.holdsFor(Duration.ofMillis(300), Duration.ofMillis(50), "the first event waits for the linger",
+                () -> Outboxes.pendingEvents(id) == 1);
         replicas(api, id, 3);
-        assertThat(OutboxKafkaOutageTest.pendingEvents(id))
+        assertThat(Outboxes.pendingEvents(id))
                 .as("the first event is still there when the second commits: one run takes both").isEqualTo(2);
 
-        assertThat(ServiceLifecycleTest.specs(id, 3)).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
-        OutboxKafkaOutageTest.awaitNothingPending(id);
+        assertThat(Specs.published(id, 3)).extracting(ServiceSpec::version).containsExactly(1, 2, 3);
+        Outboxes.awaitNothingPending(id);
     }
 
     private static void replicas(Api api, String id, int replicas) {

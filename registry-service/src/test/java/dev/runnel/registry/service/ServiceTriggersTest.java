@@ -1,4 +1,4 @@
-package dev.runnel.registry;
+package dev.runnel.registry.service;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,9 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.registry.fixture.Api;
+import dev.runnel.registry.fixture.WithTriggerService;
+import dev.runnel.testsupport.Eventually;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,20 +77,9 @@ class ServiceTriggersTest {
     }
 
     private static JsonPath triggersOf(Api api, String serviceId, int count) {
-        long deadline = System.currentTimeMillis() + 20_000;
-        JsonPath page;
-        do {
-            page = given().baseUri(WithTriggerService.triggerServiceUrl()).header("Authorization", "Bearer " + api.token)
-                    .get("/api/v1/triggers?serviceId=" + serviceId).then().extract().jsonPath();
-            if (page.get("totalItemsCount") != null && page.getInt("totalItemsCount") == count) {
-                return page;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("expected " + count + " triggers of " + serviceId + ", have " + page.prettify());
+        return Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(200), count + " triggers of " + serviceId,
+                () -> given().baseUri(WithTriggerService.triggerServiceUrl()).header("Authorization", "Bearer "
+                        + api.token).get("/api/v1/triggers?serviceId=" + serviceId).then().extract().jsonPath(),
+                page -> page.get("totalItemsCount") != null && page.getInt("totalItemsCount") == count);
     }
 }

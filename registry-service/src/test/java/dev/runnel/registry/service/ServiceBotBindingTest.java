@@ -1,4 +1,4 @@
-package dev.runnel.registry;
+package dev.runnel.registry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.registry.fixture.Api;
+import dev.runnel.registry.fixture.Specs;
 import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
@@ -76,7 +78,7 @@ class ServiceBotBindingTest {
         Identities.call("POST", "/projects/" + api.project + "/bots", api.token, java.util.Map.of("name", "next"), 201);
         api.patch("/services/" + id, Api.mapper().createObjectNode().put("botUserName", "bot.next@" + api.project))
                 .statusCode(200).body("version", equalTo(2)).body("botUserName", equalTo("bot.next@" + api.project));
-        assertThat(ServiceLifecycleTest.specs(id, 2)).extracting(ServiceSpec::botUserName)
+        assertThat(Specs.published(id, 2)).extracting(ServiceSpec::botUserName)
                 .containsExactly("bot.default@" + api.project, "bot.next@" + api.project);
     }
 }

@@ -1,9 +1,11 @@
-package dev.runnel.registry;
+package dev.runnel.registry.codebase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.runnel.registry.fixture.Api;
+import dev.runnel.registry.fixture.Zips;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
