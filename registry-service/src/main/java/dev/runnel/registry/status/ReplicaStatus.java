@@ -4,32 +4,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceStatus;
-import dev.runnel.contracts.Topics;
 import dev.runnel.kit.db.Db;
-import dev.runnel.kit.kafka.ConsumerLoop;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /** What the operator reports about services' replicas (service-status), kept for GET /services/{id}/status. */
 @ApplicationScoped
 public class ReplicaStatus {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ReplicaStatus.class);
+    private static final Logger LOG = Logger.getLogger(ReplicaStatus.class);
 
     private final Db db;
-    private final String bootstrap;
-    private ConsumerLoop loop;
 
-    public ReplicaStatus(Db db, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public ReplicaStatus(Db db) {
         this.db = db;
-        this.bootstrap = bootstrap;
     }
 
     /** The last report of a service. */
@@ -37,31 +30,28 @@ public class ReplicaStatus {
                            Instant updatedAt) {
     }
 
-    void start(@Observes StartupEvent event) {
-        loop = ConsumerLoop.start(bootstrap, "registry-service-status", List.of(Topics.SERVICE_STATUS), "earliest",
-                record -> {
-                    ServiceStatus status;
-                    try {
-                        status = read(record.value());
-                    } catch (IllegalArgumentException unreadable) {
-                        LOG.warnf("skipping an unreadable service status of %s", record.key());
-                        return;
-                    }
-                    QuarkusTransaction.requiringNew().run(() -> db.update("INSERT INTO service_status (service_id,"
-                            + " version, status, ready_replicas, desired_replicas, error, updated_at) VALUES (?, ?, ?, ?, ?,"
-                            + " CAST(? AS jsonb), ?) ON CONFLICT (service_id) DO UPDATE SET version = excluded.version,"
-                            + " status = excluded.status, ready_replicas = excluded.ready_replicas, desired_replicas ="
-                            + " excluded.desired_replicas, error = excluded.error, updated_at = excluded.updated_at"
-                            + " WHERE service_status.updated_at <= excluded.updated_at", status.serviceId(),
-                            status.version(), status.status().name(), status.readyReplicas(), status.desiredReplicas(),
-                            Db.json(status.error()), status.timestamp()));
-                });
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.close();
+    /**
+     * Keeps the latest report of each service (an older one arriving late changes nothing). A report
+     * that cannot be read is skipped; one whose write fails goes to the dead-letter topic.
+     */
+    @Incoming("service-status")
+    @Blocking
+    @Transactional
+    void apply(String json) {
+        ServiceStatus status;
+        try {
+            status = read(json);
+        } catch (IllegalArgumentException unreadable) {
+            LOG.warnf("skipping an unreadable service status: %s", unreadable.getMessage());
+            return;
         }
+        db.update("INSERT INTO service_status (service_id, version, status, ready_replicas, desired_replicas, error,"
+                + " updated_at) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?) ON CONFLICT (service_id) DO UPDATE SET"
+                + " version = excluded.version, status = excluded.status, ready_replicas = excluded.ready_replicas,"
+                + " desired_replicas = excluded.desired_replicas, error = excluded.error, updated_at = excluded.updated_at"
+                + " WHERE service_status.updated_at <= excluded.updated_at", status.serviceId(), status.version(),
+                status.status().name(), status.readyReplicas(), status.desiredReplicas(), Db.json(status.error()),
+                status.timestamp());
     }
 
     public Optional<Reported> of(String serviceId) {

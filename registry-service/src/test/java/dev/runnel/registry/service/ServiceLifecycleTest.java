@@ -12,10 +12,12 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.contracts.Topics;
+import dev.runnel.kit.db.Db;
 import dev.runnel.registry.fixture.Api;
 import dev.runnel.registry.fixture.Specs;
 import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.RunnelPlatform;
+import dev.runnel.testsupport.TopicWriter;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -216,15 +218,7 @@ class ServiceLifecycleTest {
     }
 
     static void publishStatus(ServiceStatus status) {
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of(
-                "bootstrap.servers", dev.runnel.testsupport.RunnelInfrastructure.kafka().bootstrapServers()),
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SERVICE_STATUS,
-                    status.serviceId(), Json.mapper().writeValueAsString(status))).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        TopicWriter.send(Topics.SERVICE_STATUS, status.serviceId(), Db.json(status));
     }
 
     static void awaitStatus(Api api, String id, String status) {
