@@ -4,19 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
-import dev.runnel.contracts.Topics;
-import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.error.Refusal;
 import dev.runnel.trigger.trigger.Definition;
 import dev.runnel.trigger.trigger.TriggerDoc;
 import dev.runnel.trigger.trigger.TriggerRepository;
 import dev.runnel.trigger.trigger.TriggerService;
 import dev.runnel.trigger.trigger.TriggerSpecs;
-import dev.runnel.kit.error.Refusal;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -25,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,27 +36,16 @@ public class DeployedTriggers {
 
     private final TriggerRepository repository;
     private final TriggerService triggers;
-    private final String bootstrap;
-    private ConsumerLoop loop;
 
-    public DeployedTriggers(TriggerRepository repository, TriggerService triggers,
-                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public DeployedTriggers(TriggerRepository repository, TriggerService triggers) {
         this.repository = repository;
         this.triggers = triggers;
-        this.bootstrap = bootstrap;
     }
 
-    void start(@Observes StartupEvent event) {
-        loop = ConsumerLoop.start(bootstrap, "trigger-service-deployed", List.of(Topics.SERVICE_SPECS), "earliest",
-                record -> QuarkusTransaction.requiringNew().run(() -> apply(record)));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.close();
-        }
-    }
-
+    /** A version of a service's spec (a tombstone: the service was deleted), in one transaction. */
+    @Incoming("deployed-specs")
+    @Blocking
+    @Transactional
     void apply(ConsumerRecord<String, String> record) {
         String serviceId = record.key();
         Map<String, TriggerRepository.Named> existing = new HashMap<>();
