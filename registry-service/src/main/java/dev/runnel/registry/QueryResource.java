@@ -2,12 +2,11 @@ package dev.runnel.registry;
 
 import dev.runnel.auth.Caller;
 import dev.runnel.auth.CallerContext;
-import dev.runnel.kit.db.Db;
 import dev.runnel.kit.error.Refusal;
+import dev.runnel.kit.page.Page;
 import dev.runnel.kit.web.FaasQuery;
-import dev.runnel.kit.web.Page;
-import dev.runnel.registry.pkg.PackageDoc;
-import dev.runnel.registry.service.ServiceDoc;
+import dev.runnel.registry.pkg.PackageService;
+import dev.runnel.registry.service.ServiceRepository;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,11 +19,13 @@ import jakarta.ws.rs.core.MediaType;
 @Consumes(MediaType.APPLICATION_JSON)
 public class QueryResource {
 
-    private final Db db;
+    private final PackageService packages;
+    private final ServiceRepository services;
     private final CallerContext caller;
 
-    public QueryResource(Db db, CallerContext caller) {
-        this.db = db;
+    public QueryResource(PackageService packages, ServiceRepository services, CallerContext caller) {
+        this.packages = packages;
+        this.services = services;
         this.caller = caller;
     }
 
@@ -32,7 +33,7 @@ public class QueryResource {
     public Page<?> query(FaasQuery query) {
         Caller who = caller.current();
         FaasQuery q = Refusal.requireBody(query).requireResource("packages", "services");
-        return q.resource().equals("packages") ? q.run(db, "packages", who.readableProjects(), PackageDoc.class)
-                : q.run(db, "services", who.readableProjects(), ServiceDoc.class);
+        return q.resource().equals("packages") ? packages.query(q.query(), who.readableProjects())
+                : services.query(q.query(), who.readableProjects());
     }
 }

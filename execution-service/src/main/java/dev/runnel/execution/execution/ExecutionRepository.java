@@ -1,10 +1,13 @@
 package dev.runnel.execution.execution;
 
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.DocumentQuery;
 import dev.runnel.kit.error.Refusal;
+import dev.runnel.kit.page.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +31,11 @@ public class ExecutionRepository {
 
     /** What a write left: the row's new version, and the size of the document's JSON. */
     public record Saved(String version, int docChars) {
+    }
+
+    /** A page of the executions in {@code projects} (null: all) that {@code query} selects. */
+    public Page<ExecutionDoc> query(DocumentQuery query, Collection<String> projects) {
+        return query.run(db, "executions", projects, ExecutionDoc.class);
     }
 
     /** Writes a new execution ({@code created}); returns its row version. */

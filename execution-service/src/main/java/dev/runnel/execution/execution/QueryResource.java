@@ -1,10 +1,9 @@
 package dev.runnel.execution.execution;
 
 import dev.runnel.auth.CallerContext;
-import dev.runnel.kit.db.Db;
 import dev.runnel.kit.error.Refusal;
+import dev.runnel.kit.page.Page;
 import dev.runnel.kit.web.FaasQuery;
-import dev.runnel.kit.web.Page;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,17 +16,17 @@ import jakarta.ws.rs.core.MediaType;
 @Consumes(MediaType.APPLICATION_JSON)
 public class QueryResource {
 
-    private final Db db;
+    private final ExecutionRepository executions;
     private final CallerContext caller;
 
-    public QueryResource(Db db, CallerContext caller) {
-        this.db = db;
+    public QueryResource(ExecutionRepository executions, CallerContext caller) {
+        this.executions = executions;
         this.caller = caller;
     }
 
     @POST
     public Page<ExecutionDoc> query(FaasQuery query) {
-        return Refusal.requireBody(query).requireResource("executions")
-                .run(db, "executions", caller.current().readableProjects(), ExecutionDoc.class);
+        return executions.query(Refusal.requireBody(query).requireResource("executions").query(),
+                caller.current().readableProjects());
     }
 }

@@ -1,19 +1,21 @@
 package dev.runnel.registry.pkg;
 
+import dev.runnel.auth.Caller;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.DocumentQuery;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
-import dev.runnel.kit.web.Page;
-import dev.runnel.kit.web.PageRequest;
+import dev.runnel.kit.page.Page;
+import dev.runnel.kit.page.PageRequest;
 import dev.runnel.registry.codebase.CodebaseService;
-import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 
 /** Pushes, updates, lists and deletes packages; every push or update is a new immutable revision. */
@@ -131,6 +133,11 @@ public class PackageService {
                 + page.pageSize() + " OFFSET " + page.offset(), rs -> Db.fromJson(rs.getString(1), PackageDoc.class),
                 params);
         return Page.of(items, total, page);
+    }
+
+    /** A page of the packages in {@code projects} (null: all) that {@code query} selects. */
+    public Page<PackageDoc> query(DocumentQuery query, Collection<String> projects) {
+        return query.run(db, "packages", projects, PackageDoc.class);
     }
 
     public Page<PackageDoc> revisions(String id, PageRequest page, Caller caller) {

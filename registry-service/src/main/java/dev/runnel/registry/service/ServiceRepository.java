@@ -1,11 +1,13 @@
 package dev.runnel.registry.service;
 
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.DocumentQuery;
 import dev.runnel.kit.error.Refusal;
-import dev.runnel.kit.web.Page;
-import dev.runnel.kit.web.PageRequest;
+import dev.runnel.kit.page.Page;
+import dev.runnel.kit.page.PageRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,6 +75,11 @@ public class ServiceRepository {
     Optional<ServiceDoc> findRevision(String id, int version) {
         return db.one("SELECT doc::text FROM service_revisions WHERE service_id = ? AND version = ?",
                 rs -> Db.fromJson(rs.getString(1), ServiceDoc.class), id, version);
+    }
+
+    /** A page of the services in {@code projects} (null: all) that {@code query} selects. */
+    public Page<ServiceDoc> query(DocumentQuery query, Collection<String> projects) {
+        return query.run(db, "services", projects, ServiceDoc.class);
     }
 
     /** The services of a project, newest first, by name and package when given. */

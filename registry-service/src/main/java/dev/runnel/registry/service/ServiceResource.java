@@ -1,8 +1,8 @@
 package dev.runnel.registry.service;
 
 import dev.runnel.kit.error.Refusal;
-import dev.runnel.kit.web.Page;
-import dev.runnel.kit.web.PageRequest;
+import dev.runnel.kit.page.Page;
+import dev.runnel.kit.page.PageRequest;
 import dev.runnel.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.auth.CallerContext;

@@ -1,13 +1,15 @@
 package dev.runnel.trigger.trigger;
 
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.db.DocumentQuery;
 import dev.runnel.kit.error.Refusal;
-import dev.runnel.kit.web.Page;
-import dev.runnel.kit.web.PageRequest;
+import dev.runnel.kit.page.Page;
+import dev.runnel.kit.page.PageRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -84,6 +86,11 @@ public class TriggerRepository {
         List<TriggerDoc> items = db.list(WITH_STATS + where + " ORDER BY t.created_at DESC, t.id DESC LIMIT "
                 + page.pageSize() + " OFFSET " + page.offset(), TriggerRepository::withStats, value);
         return Page.of(items, total, page);
+    }
+
+    /** A page of the triggers in {@code projects} (null: all) that {@code query} selects. */
+    public Page<TriggerDoc> query(DocumentQuery query, Collection<String> projects) {
+        return query.run(db, "triggers", projects, TriggerDoc.class);
     }
 
     /** The names of the triggers of a service made by hand (not from its JSON). */

@@ -1,4 +1,4 @@
-package dev.runnel.kit.web;
+package dev.runnel.kit.page;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.runnel.kit.web;
+package dev.runnel.kit.page;
 
 import dev.runnel.kit.error.Refusal;
 
