@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -39,25 +36,16 @@ public final class ConsumerLoop implements AutoCloseable {
 
     /** How often handled offsets are committed, at most. */
     static final long COMMIT_EVERY_MS = 200;
-    /** How often a reader looks for partitions added to its topics. */
-    private static final long REASSIGN_EVERY_MS = 10_000;
 
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
-    /** A reader's topics (it assigns itself their partitions), or null for a loop in a consumer group. */
-    private final List<String> readerTopics;
-    private long assignedAt;
+    /** A reader's partitions (it assigns itself those of its topics), or null for a loop in a consumer group. */
+    private final ReaderPartitions reader;
     /** Handled offsets not committed yet, and when the loop last committed; only the loop's thread uses them. */
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private long committedAt;
     private volatile boolean running = true;
-    /** Whether anyone asked {@link #caughtUp()}: loops nobody asks spend nothing on it. */
-    private volatile boolean asked;
-    /** The ends of the partitions assigned when {@link #caughtUp()} was first asked, as they were then. */
-    private Map<TopicPartition, Long> ends;
-    private volatile boolean caughtUp;
-    /** Whether a reader's last look found none of its topics (not that the look failed). */
-    private boolean topicsAbsent;
+    private final CatchUp catchUp = new CatchUp();
 
     private ConsumerLoop(String name, KafkaConsumer<String, String> consumer,
                          Consumer<ConsumerRebalanceListener> subscribe,
@@ -70,7 +58,7 @@ public final class ConsumerLoop implements AutoCloseable {
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches,
                          List<String> readerTopics) {
         this.consumer = consumer;
-        this.readerTopics = readerTopics;
+        this.reader = readerTopics == null ? null : new ReaderPartitions(readerTopics);
         this.thread = new Thread(() -> run(subscribe, handler, batches), name);
         this.thread.setDaemon(true);
     }
@@ -153,9 +141,9 @@ public final class ConsumerLoop implements AutoCloseable {
                 }
             });
             while (running) {
-                if (readerTopics != null && !assigned()) {
-                    if (asked && topicsAbsent && ends == null) {
-                        caughtUp = true; // nothing was there to catch up with when it was asked
+                if (reader != null && !reader.assign(consumer, thread.getName())) {
+                    if (reader.topicsAbsent()) {
+                        catchUp.nothingToRead();
                     }
                     Thread.sleep(1000); // its topics are not there yet
                     continue;
@@ -165,7 +153,7 @@ public final class ConsumerLoop implements AutoCloseable {
                         && !handledOneByOne(records, handler)) {
                     Thread.sleep(1000);
                 }
-                checkCaughtUp(); // after handling: the position already counts what this poll returned
+                catchUp.check(consumer, thread.getName());
                 if (System.currentTimeMillis() - committedAt >= COMMIT_EVERY_MS) {
                     commitNow();
                 }
@@ -183,51 +171,13 @@ public final class ConsumerLoop implements AutoCloseable {
     }
 
     /**
-     * A reader's assignment: every partition of its topics, looked up again every
-     * {@link #REASSIGN_EVERY_MS} (from the client's metadata, refreshed anyway). New partitions start
-     * from their beginning, so that a partition added while the reader runs loses nothing; those it
-     * had keep their position. False while none of its topics exists.
-     */
-    private boolean assigned() {
-        long now = System.currentTimeMillis();
-        if (!consumer.assignment().isEmpty() && now - assignedAt < REASSIGN_EVERY_MS) {
-            return true;
-        }
-        assignedAt = now;
-        Set<TopicPartition> all = new HashSet<>();
-        try {
-            for (String topic : readerTopics) {
-                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-                if (partitions != null) {
-                    partitions.forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
-                }
-            }
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            LOG.debugf("%s: cannot look up its partitions now (%s)", thread.getName(), e.getMessage());
-            return !consumer.assignment().isEmpty();
-        }
-        topicsAbsent = all.isEmpty();
-        Set<TopicPartition> before = new HashSet<>(consumer.assignment());
-        if (!all.equals(before)) {
-            consumer.assign(all);
-            if (!before.isEmpty()) {
-                Set<TopicPartition> added = new HashSet<>(all);
-                added.removeAll(before);
-                consumer.seekToBeginning(added);
-            }
-        }
-        return !all.isEmpty();
-    }
-
-    /**
      * Whether the handler has seen every record that was in the topics when this was first asked (once
      * the loop had partitions; a reader whose topics do not exist yet has nothing to catch up with): a
      * loop that reads a compacted topic from its start then knows its whole state. False until the loop
      * has checked, a poll after the first call.
      */
     public boolean caughtUp() {
-        asked = true;
-        return caughtUp;
+        return catchUp.ask();
     }
 
     /** Waits at most {@code timeout} for {@link #caughtUp()}; whether it did. */
@@ -240,29 +190,6 @@ public final class ConsumerLoop implements AutoCloseable {
             Thread.sleep(20);
         }
         return true;
-    }
-
-    private void checkCaughtUp() {
-        if (caughtUp || !asked) {
-            return;
-        }
-        try {
-            if (ends == null) {
-                if (consumer.assignment().isEmpty()) {
-                    return;
-                }
-                ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5));
-            }
-            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                if (consumer.assignment().contains(end.getKey())
-                        && consumer.position(end.getKey(), Duration.ofSeconds(5)) < end.getValue()) {
-                    return;
-                }
-            }
-            caughtUp = true;
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            LOG.debugf("%s: cannot tell yet whether it caught up (%s)", thread.getName(), e.getMessage());
-        }
     }
 
     private boolean handledAsBatch(ConsumerRecords<String, String> records,
@@ -308,7 +235,7 @@ public final class ConsumerLoop implements AutoCloseable {
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> handled) {
-        if (readerTopics == null) { // a reader has no group to commit to
+        if (reader == null) { // a reader has no group to commit to
             uncommitted.putAll(handled);
         }
     }
