@@ -3,7 +3,6 @@ package dev.runnel.registry.pkg;
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
-import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.DocumentQuery;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
@@ -22,14 +21,12 @@ import java.util.List;
 @ApplicationScoped
 public class PackageService {
 
-    private static final String COLUMNS = "doc::text";
-
-    private final Db db;
+    private final PackageRepository packages;
     private final CodebaseService codebases;
     private final Event<PackageDeleting> deleting;
 
-    public PackageService(Db db, CodebaseService codebases, Event<PackageDeleting> deleting) {
-        this.db = db;
+    public PackageService(PackageRepository packages, CodebaseService codebases, Event<PackageDeleting> deleting) {
+        this.packages = packages;
         this.codebases = codebases;
         this.deleting = deleting;
     }
@@ -45,25 +42,18 @@ public class PackageService {
         PackageDoc doc = new PackageDoc(Ids.next(), request.name(), request.projectId(), 1, codebase, modules,
                 request.description(), caller.username(), now, now);
         try {
-            db.update("INSERT INTO packages (id, project_id, name, version, doc, created_at, updated_at)"
-                    + " VALUES (?, ?, ?, 1, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(), doc.name(),
-                    Db.json(doc), now, now);
-        } catch (Db.DbException e) {
-            if (e.isUniqueViolation()) {
-                throw Refusal.conflict("a package named '" + doc.name() + "' already exists in project "
-                        + doc.projectId() + "; update it to make a new revision");
-            }
-            throw e;
+            packages.insert(doc);
+        } catch (PackageRepository.NameTaken e) {
+            throw Refusal.conflict("a package named '" + doc.name() + "' already exists in project "
+                    + doc.projectId() + "; update it to make a new revision");
         }
-        insertRevision(doc);
+        packages.insertRevision(doc);
         return doc;
     }
 
     @Transactional
     public PackageDoc update(String id, PackageRequest request, Caller caller) {
-        PackageDoc current = db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ? FOR UPDATE",
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
-                .orElseThrow(() -> Refusal.notFound("package", id));
+        PackageDoc current = packages.lock(id).orElseThrow(() -> Refusal.notFound("package", id));
         caller.mayWrite(current.projectId(), () -> Refusal.notFound("package", id));
         if (request.name() != null && !request.name().equals(current.name())) {
             throw Refusal.invalid("name", "a package cannot be renamed; push a new package instead");
@@ -78,9 +68,8 @@ public class PackageService {
         PackageDoc next = new PackageDoc(current.id(), current.name(), current.projectId(), current.version() + 1,
                 codebase, modules, request.description() == null ? current.description() : request.description(),
                 current.creator(), current.createdAt(), now());
-        db.update("UPDATE packages SET version = ?, doc = CAST(? AS jsonb), updated_at = ? WHERE id = ?",
-                next.version(), Db.json(next), next.updatedAt(), id);
-        insertRevision(next);
+        packages.update(next);
+        packages.insertRevision(next);
         return next;
     }
 
@@ -92,23 +81,17 @@ public class PackageService {
 
     /** A package, for a caller already allowed to see it. */
     public PackageDoc load(String id) {
-        return db.one("SELECT " + COLUMNS + " FROM packages WHERE id = ?",
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id)
-                .orElseThrow(() -> Refusal.notFound("package", id));
+        return packages.find(id).orElseThrow(() -> Refusal.notFound("package", id));
     }
 
     /** A package by name, in a project the caller already may read. */
     public PackageDoc byName(String projectId, String name) {
-        return db.one("SELECT " + COLUMNS + " FROM packages WHERE project_id = ? AND name = ?",
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), projectId, name)
-                .orElseThrow(() -> Refusal.notFound("package", "'" + name + "' in project " + projectId));
+        return packages.findByName(projectId, name).orElseThrow(() -> Refusal.notFound("package", "'" + name + "' in project " + projectId));
     }
 
     /** Packages of this name in any of the caller's projects. */
     public List<PackageDoc> byNameInProjectsOf(String name, Caller caller) {
-        return db.list("SELECT " + COLUMNS + " FROM packages WHERE name = ? AND project_id = ANY (?) LIMIT 2",
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), name,
-                caller.projects().keySet().toArray(String[]::new));
+        return packages.findByNameIn(name, caller.projects().keySet());
     }
 
     public PackageDoc revision(String id, int revision, Caller caller) {
@@ -118,45 +101,32 @@ public class PackageService {
 
     /** One revision of a package, as it was pushed, for a caller already allowed to see it. */
     public PackageDoc revision(String id, int revision) {
-        return db.one("SELECT doc::text FROM package_revisions WHERE package_id = ? AND revision = ?",
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id, revision)
-                .orElseThrow(() -> Refusal.notFound("revision", revision + " of package " + id));
+        return packages.findRevision(id, revision).orElseThrow(() -> Refusal.notFound("revision", revision + " of package " + id));
     }
 
     public Page<PackageDoc> list(String projectId, String name, PageRequest page, Caller caller) {
         PackageValidator.checkProjectId(projectId);
         caller.mayRead(projectId);
-        String where = " FROM packages WHERE project_id = ?" + (name == null ? "" : " AND name = ?");
-        Object[] params = name == null ? new Object[] {projectId} : new Object[] {projectId, name};
-        long total = db.count("SELECT count(*)" + where, params);
-        List<PackageDoc> items = db.list("SELECT " + COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT "
-                + page.pageSize() + " OFFSET " + page.offset(), rs -> Db.fromJson(rs.getString(1), PackageDoc.class),
-                params);
-        return Page.of(items, total, page);
+        return packages.page(projectId, name, page);
     }
 
     /** A page of the packages in {@code projects} (null: all) that {@code query} selects. */
     public Page<PackageDoc> query(DocumentQuery query, Collection<String> projects) {
-        return query.run(db, "packages", projects, PackageDoc.class);
+        return packages.query(query, projects);
     }
 
     public Page<PackageDoc> revisions(String id, PageRequest page, Caller caller) {
         get(id, caller);
-        long total = db.count("SELECT count(*) FROM package_revisions WHERE package_id = ?", id);
-        List<PackageDoc> items = db.list("SELECT doc::text FROM package_revisions WHERE package_id = ?"
-                + " ORDER BY revision LIMIT " + page.pageSize() + " OFFSET " + page.offset(),
-                rs -> Db.fromJson(rs.getString(1), PackageDoc.class), id);
-        return Page.of(items, total, page);
+        return packages.revisions(id, page);
     }
 
     /** Deletes a package; refused while services run from it, unless forced, which deletes them too. */
     @Transactional
     public void delete(String id, boolean force, Caller caller) {
-        String projectId = db.one("SELECT project_id FROM packages WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
-                .orElseThrow(() -> Refusal.notFound("package", id));
+        String projectId = packages.lock(id).orElseThrow(() -> Refusal.notFound("package", id)).projectId();
         caller.mayWrite(projectId, () -> Refusal.notFound("package", id));
         deleting.fire(new PackageDeleting(id, force));
-        db.update("DELETE FROM packages WHERE id = ?", id);
+        packages.delete(id);
     }
 
     private CodebaseRef codebase(String reference, String projectId) {
@@ -166,11 +136,6 @@ public class PackageService {
         }
         return codebases.find(reference, projectId).orElseThrow(() -> Refusal.invalid("codebase.id",
                 "project " + projectId + " has no codebase with id '" + reference + "'"));
-    }
-
-    private void insertRevision(PackageDoc doc) {
-        db.update("INSERT INTO package_revisions (package_id, revision, doc, created_at) VALUES (?, ?, CAST(? AS jsonb), ?)",
-                doc.id(), doc.version(), Db.json(doc), doc.updatedAt());
     }
 
     static Instant now() {
