@@ -40,7 +40,8 @@ final class ZeroWatch implements AutoCloseable {
     private volatile boolean running = true;
     /** The services whose partitions are assigned, by work topic; only the watch's thread uses it. */
     private Map<String, String> watched = Map.of();
-    private Set<String> watchedFor = Set.of();
+    /** The services whose topics the consumer is assigned now; written by the watch's thread. */
+    private volatile Set<String> watchedFor = Set.of();
     private long lookedAt;
 
     /**
@@ -64,6 +65,11 @@ final class ZeroWatch implements AutoCloseable {
             changed.release();
             consumer.wakeup();
         }
+    }
+
+    /** Whether the watch reads the work topics of exactly these services now. */
+    boolean follows(Set<String> serviceIds) {
+        return serviceIds.equals(watchedFor);
     }
 
     private void run() {

@@ -58,7 +58,7 @@ class ZeroWatchTest {
 
             // a service no longer at zero is not watched
             watch.watch(Set.of(later));
-            Thread.sleep(1000);
+            waitFor(20, () -> watch.follows(Set.of(later)));
             work.clear();
             producer.send(new ProducerRecord<>(Topics.work(ran), "after", "{}")).get();
             producer.send(new ProducerRecord<>(Topics.work(later), "second", "{}")).get();
