@@ -15,6 +15,8 @@ public final class Topics {
     public static final String REPLICA_HEARTBEATS = "runnel.replica-heartbeats.v1";
     public static final String EXECUTION_LOGS = "runnel.execution-logs.v1";
     public static final String BOT_EVENTS = "runnel.bot-events.v1";
+    /** Records a consumer on SmallRye's connector could not handle (its channels name it in their config). */
+    public static final String DEAD_LETTERS = "runnel.dead-letters.v1";
 
     /** Header with the unique id of a message; consumers are idempotent on it. */
     public static final String HEADER_EVENT_ID = "runnel-event-id";

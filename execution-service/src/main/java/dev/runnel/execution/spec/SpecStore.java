@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
-import dev.runnel.kit.kafka.ConsumerLoop;
-import dev.runnel.kit.kafka.KafkaTopics;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.KafkaClients;
+import dev.runnel.kit.kafka.KafkaTopics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -129,7 +130,7 @@ public class SpecStore {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = KafkaTopics.admin(bootstrap);
+            admin = KafkaClients.admin(bootstrap);
         }
         return admin;
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The SQL of packages: their current document and every revision. A name already taken in the
- * project is {@link NameTaken}; the caller decides what that means.
+ * project fails as a {@link Db.DbException} that {@link Db.DbException#isUniqueViolation is a unique
+ * violation}; the caller decides what that means.
  */
 @ApplicationScoped
 public class PackageRepository {
@@ -24,22 +25,11 @@ public class PackageRepository {
         this.db = db;
     }
 
-    /** The project already has a package of that name. */
-    static final class NameTaken extends RuntimeException {
-        NameTaken() {
-            super(null, null, false, false);
-        }
-    }
-
     /** A new package at its first revision. */
     void insert(PackageDoc doc) {
-        try {
-            db.update("INSERT INTO packages (id, project_id, name, version, doc, created_at, updated_at)"
-                    + " VALUES (?, ?, ?, 1, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(), doc.name(),
-                    Db.json(doc), doc.createdAt(), doc.updatedAt());
-        } catch (Db.DbException e) {
-            throw e.isUniqueViolation() ? new NameTaken() : e;
-        }
+        db.update("INSERT INTO packages (id, project_id, name, version, doc, created_at, updated_at)"
+                + " VALUES (?, ?, ?, 1, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(), doc.name(),
+                Db.json(doc), doc.createdAt(), doc.updatedAt());
     }
 
     /** A package at its next revision. */

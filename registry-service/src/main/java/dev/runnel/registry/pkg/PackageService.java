@@ -3,6 +3,7 @@ package dev.runnel.registry.pkg;
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
+import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.DocumentQuery;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
@@ -43,9 +44,12 @@ public class PackageService {
                 request.description(), caller.username(), now, now);
         try {
             packages.insert(doc);
-        } catch (PackageRepository.NameTaken e) {
-            throw Refusal.conflict("a package named '" + doc.name() + "' already exists in project "
-                    + doc.projectId() + "; update it to make a new revision");
+        } catch (Db.DbException e) {
+            if (e.isUniqueViolation()) {
+                throw Refusal.conflict("a package named '" + doc.name() + "' already exists in project "
+                        + doc.projectId() + "; update it to make a new revision");
+            }
+            throw e;
         }
         packages.insertRevision(doc);
         return doc;

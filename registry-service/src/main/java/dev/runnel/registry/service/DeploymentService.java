@@ -3,6 +3,7 @@ package dev.runnel.registry.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.Module;
+import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.page.Page;
@@ -72,8 +73,8 @@ public class DeploymentService {
         return QuarkusTransaction.requiringNew().call(() -> {
             try {
                 services.insert(doc);
-            } catch (ServiceRepository.NameTaken e) {
-                throw nameTaken(doc);
+            } catch (Db.DbException e) {
+                throw e.isUniqueViolation() ? nameTaken(doc) : e;
             }
             services.insertRevision(doc);
             specs.publish(doc, revision, module);
@@ -239,8 +240,8 @@ public class DeploymentService {
         ServiceDoc saved = next.withVersion(specChanged ? current.version() + 1 : current.version(), next.active(), now());
         try {
             services.update(saved);
-        } catch (ServiceRepository.NameTaken e) {
-            throw nameTaken(saved);
+        } catch (Db.DbException e) {
+            throw e.isUniqueViolation() ? nameTaken(saved) : e;
         }
         if (specChanged) {
             services.insertRevision(saved);

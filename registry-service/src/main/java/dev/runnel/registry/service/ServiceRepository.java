@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The SQL of services: their current document and every version of it. A name already taken in the
- * project is {@link NameTaken}; the caller decides what that means.
+ * project fails as a {@link Db.DbException} that {@link Db.DbException#isUniqueViolation is a unique
+ * violation}; the caller decides what that means.
  */
 @ApplicationScoped
 public class ServiceRepository {
@@ -24,31 +25,16 @@ public class ServiceRepository {
         this.db = db;
     }
 
-    /** The project already has a service of that name. */
-    static final class NameTaken extends RuntimeException {
-        NameTaken() {
-            super(null, null, false, false);
-        }
-    }
-
     /** A new service at its first version. */
     void insert(ServiceDoc doc) {
-        try {
-            db.update("INSERT INTO services (id, project_id, name, package_id, version, active, doc, created_at,"
-                    + " updated_at) VALUES (?, ?, ?, ?, 1, ?, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(),
-                    doc.name(), doc.packageId(), doc.active(), Db.json(doc), doc.createdAt(), doc.updatedAt());
-        } catch (Db.DbException e) {
-            throw e.isUniqueViolation() ? new NameTaken() : e;
-        }
+        db.update("INSERT INTO services (id, project_id, name, package_id, version, active, doc, created_at,"
+                + " updated_at) VALUES (?, ?, ?, ?, 1, ?, CAST(? AS jsonb), ?, ?)", doc.id(), doc.projectId(),
+                doc.name(), doc.packageId(), doc.active(), Db.json(doc), doc.createdAt(), doc.updatedAt());
     }
 
     void update(ServiceDoc doc) {
-        try {
-            db.update("UPDATE services SET name = ?, version = ?, active = ?, doc = CAST(? AS jsonb), updated_at = ?"
-                    + " WHERE id = ?", doc.name(), doc.version(), doc.active(), Db.json(doc), doc.updatedAt(), doc.id());
-        } catch (Db.DbException e) {
-            throw e.isUniqueViolation() ? new NameTaken() : e;
-        }
+        db.update("UPDATE services SET name = ?, version = ?, active = ?, doc = CAST(? AS jsonb), updated_at = ?"
+                + " WHERE id = ?", doc.name(), doc.version(), doc.active(), Db.json(doc), doc.updatedAt(), doc.id());
     }
 
     /** Keeps a version of a service, as it is now. */

@@ -41,7 +41,7 @@ class ServiceStatusDeadLetterTest {
         Eventually.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the status after the bad one",
                 () -> replicas.of(fine).isPresent());
         assertThat(replicas.of(fine).orElseThrow().status()).isEqualTo("Active");
-        TopicReader.Message dead = TopicReader.await("runnel.dead-letters.v1", poison, m -> !m.isEmpty(),
+        TopicReader.Message dead = TopicReader.await(Topics.DEAD_LETTERS, poison, m -> !m.isEmpty(),
                 Duration.ofSeconds(30)).get(0);
         assertThat(dead.headers()).containsEntry("dead-letter-topic", Topics.SERVICE_STATUS)
                 .containsKey("dead-letter-reason");

@@ -1,7 +1,7 @@
 package dev.runnel.operator.autoscale;
 
 import dev.runnel.contracts.Topics;
-import dev.runnel.kit.kafka.KafkaTopics;
+import dev.runnel.kit.kafka.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
@@ -109,7 +109,7 @@ public class WorkBacklog {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = KafkaTopics.admin(bootstrap);
+            admin = KafkaClients.admin(bootstrap);
         }
         return admin;
     }

@@ -14,11 +14,6 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
-    /** An admin client with short timeouts: a missing broker fails a call in seconds, not minutes. */
-    public static Admin admin(String bootstrap) {
-        return KafkaClients.admin(bootstrap);
-    }
-
     /** Creates {@code topic}; false when it existed already (with whatever settings it has). */
     public static boolean createIfMissing(Admin admin, NewTopic topic)
             throws ExecutionException, InterruptedException, TimeoutException {

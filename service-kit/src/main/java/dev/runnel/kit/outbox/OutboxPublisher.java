@@ -151,7 +151,7 @@ public class OutboxPublisher {
         if (topicsReady) {
             return;
         }
-        try (Admin admin = KafkaTopics.admin(bootstrapServers)) {
+        try (Admin admin = KafkaClients.admin(bootstrapServers)) {
             for (Map.Entry<String, String> topic : config.topics().entrySet()) {
                 KafkaTopics.createIfMissing(admin, new NewTopic(topic.getKey(), config.partitions(), (short) 1)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.getValue())));

@@ -7,11 +7,8 @@ import dev.runnel.contracts.Module;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.ConsumerLoop;
+import dev.runnel.kit.kafka.KafkaClients;
 import dev.runnel.kit.kafka.KafkaTopics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import dev.runnel.trigger.TriggerConfig;
 import dev.runnel.trigger.trigger.ExecutionRequests;
 import dev.runnel.trigger.trigger.Resources;
@@ -20,15 +17,19 @@ import dev.runnel.trigger.trigger.TriggerIndex;
 import dev.runnel.trigger.trigger.TriggerRepository;
 import dev.runnel.trigger.trigger.TriggerSpecs;
 import dev.runnel.trigger.trigger.TriggerTable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -91,7 +92,7 @@ public class EventMatcher {
      * missing, so that a producer's auto-creation (one partition) cannot keep the replicas from sharing it.
      */
     private void ensureEventTopic() {
-        try (Admin admin = KafkaTopics.admin(bootstrap)) {
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
             KafkaTopics.createIfMissing(admin, new NewTopic(Topics.RESOURCE_EVENTS, config.eventPartitions(), (short) 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * The SQL of triggers: their rows, statistics, cron state and Once records. A name already taken in
- * the service is {@link Taken}; the caller decides what that means.
+ * the service fails as a {@link Db.DbException} that {@link Db.DbException#isUniqueViolation is a
+ * unique violation}; the caller decides what that means.
  */
 @ApplicationScoped
 public class TriggerRepository {
@@ -31,23 +32,12 @@ public class TriggerRepository {
         this.db = db;
     }
 
-    /** The service already has a trigger of that name. */
-    public static final class Taken extends RuntimeException {
-        Taken() {
-            super(null, null, false, false);
-        }
-    }
-
     /** A trigger that fires from service JSON ({@code fromSpec}) or was made by hand; a cron trigger's clock starts at {@code cronFrom}. */
     void insert(TriggerDoc doc, boolean fromSpec, Instant cronFrom) {
-        try {
-            db.update("INSERT INTO triggers (id, project_id, service_id, name, type, active, created_at, updated_at, doc,"
-                    + " from_spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)", doc.id(), doc.projectId(),
-                    doc.serviceId(), doc.name(), doc.type().name(), doc.active(), doc.createdAt(), doc.updatedAt(),
-                    Db.json(doc), fromSpec);
-        } catch (Db.DbException e) {
-            throw e.isUniqueViolation() ? new Taken() : e;
-        }
+        db.update("INSERT INTO triggers (id, project_id, service_id, name, type, active, created_at, updated_at, doc,"
+                + " from_spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)", doc.id(), doc.projectId(),
+                doc.serviceId(), doc.name(), doc.type().name(), doc.active(), doc.createdAt(), doc.updatedAt(),
+                Db.json(doc), fromSpec);
         db.update("INSERT INTO trigger_stats (trigger_id) VALUES (?)", doc.id());
         if (cronFrom != null) {
             db.update("INSERT INTO cron_state (trigger_id, last_fire_at) VALUES (?, ?)", doc.id(), cronFrom);
@@ -55,12 +45,8 @@ public class TriggerRepository {
     }
 
     void update(TriggerDoc doc) {
-        try {
-            db.update("UPDATE triggers SET name = ?, active = ?, updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?",
-                    doc.name(), doc.active(), doc.updatedAt(), Db.json(doc), doc.id());
-        } catch (Db.DbException e) {
-            throw e.isUniqueViolation() ? new Taken() : e;
-        }
+        db.update("UPDATE triggers SET name = ?, active = ?, updated_at = ?, doc = CAST(? AS jsonb) WHERE id = ?",
+                doc.name(), doc.active(), doc.updatedAt(), Db.json(doc), doc.id());
     }
 
     void delete(String id) {

@@ -74,9 +74,12 @@ public class TriggerService {
                 : spec.startAt() != null && spec.startAt().isAfter(now) ? spec.startAt().minusSeconds(1) : now;
         try {
             triggers.insert(doc, fromSpec, cronFrom);
-        } catch (TriggerRepository.Taken e) {
-            transactions.setRollbackOnly();
-            throw Refusal.conflict("service " + service.name() + " already has a trigger named '" + name + "'");
+        } catch (Db.DbException e) {
+            if (e.isUniqueViolation()) {
+                transactions.setRollbackOnly();
+                throw Refusal.conflict("service " + service.name() + " already has a trigger named '" + name + "'");
+            }
+            throw e;
         }
         publish(doc);
         return doc;
@@ -134,9 +137,12 @@ public class TriggerService {
     public void replace(TriggerDoc next) {
         try {
             triggers.update(next);
-        } catch (TriggerRepository.Taken e) {
-            transactions.setRollbackOnly();
-            throw Refusal.conflict("the service already has a trigger named '" + next.name() + "'");
+        } catch (Db.DbException e) {
+            if (e.isUniqueViolation()) {
+                transactions.setRollbackOnly();
+                throw Refusal.conflict("the service already has a trigger named '" + next.name() + "'");
+            }
+            throw e;
         }
         publish(next);
     }
