@@ -3,7 +3,6 @@ package dev.runnel.registry.codebase;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Json;
-import dev.runnel.kit.db.Db;
 import dev.runnel.kit.error.Refusal;
 import dev.runnel.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,11 +25,11 @@ public class CodebaseService {
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
     };
 
-    private final Db db;
+    private final CodebaseRepository repository;
     private final ZipInspector inspector;
 
-    public CodebaseService(Db db, CodebaseConfig config) {
-        this.db = db;
+    public CodebaseService(CodebaseRepository repository, CodebaseConfig config) {
+        this.repository = repository;
         this.inspector = new ZipInspector(config);
     }
 
@@ -48,15 +47,10 @@ public class CodebaseService {
         try {
             long size = Files.size(zip);
             String sha256 = sha256(zip);
-            boolean stored = db.count("SELECT count(*) FROM codebases WHERE id = ?", sha256) > 0;
-            if (!stored) {
-                List<String> files = inspector.inspect(zip, size);
-                db.update("INSERT INTO codebases (id, size, entries, data) VALUES (?, ?, CAST(? AS jsonb), ?)"
-                        + " ON CONFLICT (id) DO NOTHING", sha256, size, Db.json(files), Files.readAllBytes(zip));
+            if (!repository.exists(sha256)) {
+                repository.insert(sha256, size, inspector.inspect(zip, size), Files.readAllBytes(zip));
             }
-            int linked = db.update("INSERT INTO codebase_projects (codebase_id, project_id) VALUES (?, ?)"
-                    + " ON CONFLICT DO NOTHING", sha256, projectId);
-            return new Stored(CodebaseRef.blob(sha256, size), linked == 1);
+            return new Stored(CodebaseRef.blob(sha256, size), repository.link(sha256, projectId));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,9 +58,7 @@ public class CodebaseService {
 
     /** A codebase of a project, if the project has it. */
     public Optional<CodebaseRef> find(String id, String projectId) {
-        return db.one("SELECT c.id, c.size FROM codebases c JOIN codebase_projects p ON p.codebase_id = c.id"
-                + " WHERE c.id = ? AND p.project_id = ?", rs -> CodebaseRef.blob(rs.getString(1), rs.getLong(2)),
-                id, projectId);
+        return repository.find(id, projectId);
     }
 
     public CodebaseRef get(String id, Caller caller) {
@@ -76,21 +68,17 @@ public class CodebaseService {
     /** The bytes of a codebase, exactly as uploaded, for a member of a project that has it. */
     public byte[] bytes(String id, Caller caller) {
         get(id, caller);
-        return db.one("SELECT data FROM codebases WHERE id = ?", rs -> rs.getBytes(1), id)
-                .orElseThrow(() -> Refusal.notFound("codebase", id));
+        return repository.data(id).orElseThrow(() -> Refusal.notFound("codebase", id));
     }
 
     private Optional<CodebaseRef> visible(String id, Caller caller) {
-        return db.list("SELECT c.id, c.size, p.project_id FROM codebases c JOIN codebase_projects p"
-                + " ON p.codebase_id = c.id WHERE c.id = ?", rs -> new Object[] {CodebaseRef.blob(rs.getString(1),
-                rs.getLong(2)), rs.getString(3)}, id).stream()
-                .filter(row -> caller.isMember((String) row[1])).map(row -> (CodebaseRef) row[0]).findFirst();
+        return repository.holders(id).stream().filter(holder -> caller.isMember(holder.projectId()))
+                .map(CodebaseRepository.Holder::ref).findFirst();
     }
 
     /** The file names in a codebase. */
     public List<String> files(String id) {
-        return db.one("SELECT entries FROM codebases WHERE id = ?", rs -> rs.getString(1), id)
-                .map(text -> {
+        return repository.entries(id).map(text -> {
                     try {
                         return Json.mapper().readValue(text, NAMES);
                     } catch (IOException e) {
