@@ -2,12 +2,14 @@ package dev.runnel.bot;
 
 import static io.restassured.RestAssured.given;
 
+import dev.runnel.contracts.Json;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -35,6 +37,16 @@ final class Calls {
 
     static String adminToken() {
         return token(fileKey("admin.key"));
+    }
+
+    /** The claims of a token, as its payload says them. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> claims(String token) {
+        try {
+            return Json.mapper().readValue(Base64.getUrlDecoder().decode(token.split("\\.")[1]), Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static RequestSpecification as(String token) {

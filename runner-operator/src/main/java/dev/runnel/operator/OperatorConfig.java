@@ -32,8 +32,11 @@ public interface OperatorConfig {
     @WithDefault("python3")
     String python();
 
-    /** How often a replica checks that bot-service still accepts its bot. */
-    @WithDefault("PT5M")
+    /**
+     * How often a replica checks that bot-service still accepts its bot: with bot tokens living a
+     * minute, a replica whose credential is revoked loses access within a minute.
+     */
+    @WithDefault("PT30S")
     Duration botCheckInterval();
 
     /** How often replicas are compared with their specs. */

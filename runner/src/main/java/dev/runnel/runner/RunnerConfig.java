@@ -50,7 +50,7 @@ record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCreden
                 required(env, "RUNNEL_BOT_CREDENTIAL"), Path.of(env.getOrDefault("RUNNEL_WORK_DIR",
                 System.getProperty("java.io.tmpdir") + "/runnel-" + replica)), Path.of(required(env, "RUNNEL_RUNTIME_DIR")),
                 replica, env.getOrDefault("RUNNEL_PYTHON", "python3"),
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RUNNEL_BOT_CHECK_SECONDS", "300"))));
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RUNNEL_BOT_CHECK_SECONDS", "30"))));
     }
 
     static String required(Map<String, String> env, String name) {

@@ -16,6 +16,13 @@ public interface BotConfig {
     @WithDefault("PT15M")
     Duration tokenLifetime();
 
+    /**
+     * How long a bot's token is valid: short, so that a replica whose credential is revoked loses
+     * access within it (its runner checks the credential more often than this).
+     */
+    @WithDefault("PT1M")
+    Duration botTokenLifetime();
+
     /** How long a rotated-in key is published before it signs (longer than services' JWKS refresh). */
     @WithDefault("PT2M")
     Duration keyPublishAhead();

@@ -8,6 +8,7 @@ import dev.runnel.bot.token.TokenService;
 import dev.runnel.bot.user.UserService;
 import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 
 /**
  * Exchanges an API key (a user's, a bot credential or the operator's) for a token. A bot gets one
@@ -33,6 +34,7 @@ public class TokenExchange {
             throw Refusal.invalid("apiKey", "is required");
         }
         User user = users.authenticate(apiKey);
+        Map<String, String> roles = users.roles(user.id());
         if ("bot".equals(user.kind())) {
             String home = bots.homeProject(user.id());
             String role = home == null ? null : projects.roleOf(home, user.id()).orElse(null);
@@ -41,7 +43,8 @@ public class TokenExchange {
                         ? "no longer a member" : "only " + role) + " of project " + home
                         + "; a service's bot must be a developer of its project");
             }
+            roles = Map.of(home, role); // a bot's token names its own project, and no other
         }
-        return tokens.issue(user.id(), user.username(), user.email(), user.kind(), user.admin(), users.roles(user.id()));
+        return tokens.issue(user.id(), user.username(), user.email(), user.kind(), user.admin(), roles);
     }
 }

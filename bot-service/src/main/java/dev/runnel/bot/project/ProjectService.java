@@ -21,12 +21,14 @@ import java.util.Set;
 @ApplicationScoped
 public class ProjectService {
 
-    private final Db db;
+    private final ProjectRepository repository;
+    private final BotRepository bots;
     private final UserService users;
     private final BotEvents botEvents;
 
-    public ProjectService(Db db, UserService users, BotEvents botEvents) {
-        this.db = db;
+    public ProjectService(ProjectRepository repository, BotRepository bots, UserService users, BotEvents botEvents) {
+        this.repository = repository;
+        this.bots = bots;
         this.users = users;
         this.botEvents = botEvents;
     }
@@ -41,40 +43,38 @@ public class ProjectService {
 
     @Transactional
     public Project create(String name, Caller caller) {
+        caller.mustNotBeABot("create projects");
         if (name == null || name.isBlank() || name.length() > 100) {
             throw Refusal.invalid("name", "is required, at most 100 characters");
         }
         String id = Ids.next();
-        db.update("INSERT INTO projects (id, name, created_by) VALUES (?, ?, ?)", id, name, caller.userId());
-        db.update("INSERT INTO members (project_id, user_id, role) VALUES (?, ?, ?)", id, caller.userId(), Roles.OWNER);
+        repository.insert(id, name, caller.userId());
+        repository.insertMember(id, caller.userId(), Roles.OWNER);
         return get(id, caller);
     }
 
     public Project get(String projectId, Caller caller) {
         String role = requireMember(projectId, caller);
-        return db.one("SELECT id, name, created_by, created_at FROM projects WHERE id = ?",
-                rs -> new Project(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                        role), projectId).orElseThrow(() -> notFound(projectId));
+        return repository.find(projectId, role).orElseThrow(() -> notFound(projectId));
     }
 
     public List<Project> mine(Caller caller) {
-        return db.list("SELECT p.id, p.name, p.created_by, p.created_at, m.role FROM projects p JOIN members m"
-                + " ON m.project_id = p.id WHERE m.user_id = ? ORDER BY p.created_at", rs -> new Project(rs.getString(1),
-                rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)), caller.userId());
+        return repository.of(caller.userId());
     }
 
     public List<Member> members(String projectId, Caller caller) {
         requireMember(projectId, caller);
-        return db.list(MEMBER_SELECT + " WHERE m.project_id = ? ORDER BY m.created_at", MEMBER, projectId);
+        return repository.members(projectId);
     }
 
     public Member member(String projectId, String userIdOrName, Caller caller) {
         requireMember(projectId, caller);
-        return findMember(projectId, userIdOrName).orElseThrow(() -> Refusal.notFound("member", userIdOrName));
+        return repository.member(projectId, userIdOrName).orElseThrow(() -> Refusal.notFound("member", userIdOrName));
     }
 
     @Transactional
     public Member add(String projectId, String userIdOrName, String role, Caller caller) {
+        caller.mustNotBeABot("add members");
         requireRole(projectId, caller, Set.of(Roles.OWNER));
         checkRole(role);
         if (userIdOrName == null || userIdOrName.isBlank()) {
@@ -82,34 +82,43 @@ public class ProjectService {
         }
         User user = users.byIdOrName(userIdOrName)
                 .orElseThrow(() -> Refusal.invalid("userId", "no user '" + userIdOrName + "'"));
+        String home = "bot".equals(user.kind()) ? bots.homeProject(user.id()).orElse(null) : projectId;
+        if (!projectId.equals(home)) {
+            throw Refusal.invalid("userId", "'" + user.username() + "' is a bot of project " + home
+                    + "; a bot belongs to its own project only");
+        }
         try {
-            db.update("INSERT INTO members (project_id, user_id, role) VALUES (?, ?, ?)", projectId, user.id(), role);
+            repository.insertMember(projectId, user.id(), role);
         } catch (Db.DbException e) {
             if (e.isUniqueViolation()) {
                 throw Refusal.conflict(user.username() + " is already a member of project " + projectId);
             }
             throw e;
         }
-        return findMember(projectId, user.id()).orElseThrow();
+        return repository.member(projectId, user.id()).orElseThrow();
     }
 
     @Transactional
     public Member changeRole(String projectId, String userIdOrName, String role, Caller caller) {
+        caller.mustNotBeABot("change roles");
         requireRole(projectId, caller, Set.of(Roles.OWNER));
         checkRole(role);
         Member member = lockMember(projectId, userIdOrName);
         if (Roles.OWNER.equals(member.role()) && !Roles.OWNER.equals(role)) {
             keepAnOwner(projectId);
         }
-        db.update("UPDATE members SET role = ? WHERE project_id = ? AND user_id = ?", role, projectId, member.userId());
+        repository.setRole(projectId, member.userId(), role);
         if ("bot".equals(member.kind()) && Roles.WRITERS.contains(member.role()) && !Roles.WRITERS.contains(role)) {
+            users.revokeAll(member.userId(), member.username() + " was made " + role + " of project " + projectId
+                    + "; a service's bot must be a developer of its project");
             botEvents.publish(BotEvent.Type.BotDemoted, projectId, member.userId(), member.username(), role);
         }
-        return findMember(projectId, member.userId()).orElseThrow();
+        return repository.member(projectId, member.userId()).orElseThrow();
     }
 
     @Transactional
     public void remove(String projectId, String userIdOrName, Caller caller) {
+        caller.mustNotBeABot("remove members");
         String callerRole = requireMember(projectId, caller);
         Member member = lockMember(projectId, userIdOrName);
         if (!member.userId().equals(caller.userId()) && !Roles.OWNER.equals(callerRole)) {
@@ -118,8 +127,9 @@ public class ProjectService {
         if (Roles.OWNER.equals(member.role())) {
             keepAnOwner(projectId);
         }
-        db.update("DELETE FROM members WHERE project_id = ? AND user_id = ?", projectId, member.userId());
+        repository.deleteMember(projectId, member.userId());
         if ("bot".equals(member.kind())) {
+            users.revokeAll(member.userId(), member.username() + " was removed from project " + projectId);
             botEvents.publish(BotEvent.Type.BotRemoved, projectId, member.userId(), member.username(), null);
         }
     }
@@ -140,27 +150,16 @@ public class ProjectService {
     }
 
     public Optional<String> roleOf(String projectId, String userId) {
-        return db.one("SELECT role FROM members WHERE project_id = ? AND user_id = ?", rs -> rs.getString(1),
-                projectId, userId);
-    }
-
-    private static final String MEMBER_SELECT = "SELECT m.user_id, u.username, u.kind, m.role, m.created_at"
-            + " FROM members m JOIN users u ON u.id = m.user_id";
-    private static final Db.Row<Member> MEMBER = rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3),
-            rs.getString(4), rs.getTimestamp(5).toInstant());
-
-    private Optional<Member> findMember(String projectId, String userIdOrName) {
-        return db.one(MEMBER_SELECT + " WHERE m.project_id = ? AND (u.id = ? OR u.username = ?)", MEMBER, projectId,
-                userIdOrName, userIdOrName);
+        return repository.role(projectId, userId);
     }
 
     private Member lockMember(String projectId, String userIdOrName) {
-        db.list("SELECT 1 FROM members WHERE project_id = ? FOR UPDATE", rs -> 1, projectId);
-        return findMember(projectId, userIdOrName).orElseThrow(() -> Refusal.notFound("member", userIdOrName));
+        repository.lockMembers(projectId);
+        return repository.member(projectId, userIdOrName).orElseThrow(() -> Refusal.notFound("member", userIdOrName));
     }
 
     private void keepAnOwner(String projectId) {
-        if (db.count("SELECT count(*) FROM members WHERE project_id = ? AND role = 'owner'", projectId) <= 1) {
+        if (repository.owners(projectId) <= 1) {
             throw Refusal.conflict("project " + projectId + " must keep at least one owner");
         }
     }

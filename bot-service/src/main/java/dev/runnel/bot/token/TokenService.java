@@ -4,6 +4,7 @@ import dev.runnel.bot.config.BotConfig;
 import dev.runnel.bot.key.SigningKeys;
 import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,8 @@ public class TokenService {
         claims.setSubject(userId);
         claims.setIssuedAtToNow();
         claims.setNotBeforeMinutesInThePast(1);
-        claims.setExpirationTimeMinutesInTheFuture(config.tokenLifetime().toSeconds() / 60f);
+        Duration lifetime = "bot".equals(kind) ? config.botTokenLifetime() : config.tokenLifetime();
+        claims.setExpirationTimeMinutesInTheFuture(lifetime.toSeconds() / 60f);
         claims.setGeneratedJwtId();
         claims.setClaim("preferred_username", username);
         if (email != null) {
@@ -63,7 +65,7 @@ public class TokenService {
         jws.setKeyIdHeaderValue(keys.active().getKeyId());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         try {
-            return new Issued(jws.getCompactSerialization(), config.tokenLifetime().toSeconds());
+            return new Issued(jws.getCompactSerialization(), lifetime.toSeconds());
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }

@@ -76,6 +76,7 @@ public class UserResource {
     @POST
     @Path("me/apikeys")
     public Response newKey(NewKey body) {
+        caller.current().mustNotBeABot("mint API keys");
         String name = body == null ? null : body.name();
         return Response.status(201).entity(users.newKey(caller.current().userId(), name)).build();
     }

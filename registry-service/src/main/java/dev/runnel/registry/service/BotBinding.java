@@ -9,8 +9,9 @@ import java.util.Set;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Binds a service to exactly one bot: the one it names, which must be a bot that is a developer (or
- * owner) of the service's project, or else the project's default bot, created the first time.
+ * Binds a service to exactly one bot: the one it names, which must be a bot of the service's own
+ * project with the developer (or owner) role there, or else the project's default bot, created the
+ * first time. A bot of another project is refused, whatever its memberships.
  */
 @ApplicationScoped
 public class BotBinding {
@@ -30,11 +31,12 @@ public class BotBinding {
             if (requested == null || requested.isBlank()) {
                 return bots.defaultBot(auth, projectId).userName();
             }
-            BotClient.Member member = bots.member(auth, projectId, requested);
-            if (!"bot".equals(member.kind()) || !WRITERS.contains(member.role())) {
+            BotClient.Bot bot = bots.bot(auth, projectId, requested);
+            BotClient.Member member = bots.member(auth, projectId, bot.id());
+            if (!projectId.equals(bot.projectId()) || !WRITERS.contains(member.role())) {
                 throw notABot(requested, projectId);
             }
-            return member.username();
+            return bot.userName();
         } catch (WebApplicationException e) {
             if (e.getResponse().getStatus() == 404) {
                 throw notABot(requested, projectId);

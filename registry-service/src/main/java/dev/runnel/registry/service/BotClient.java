@@ -25,6 +25,11 @@ public interface BotClient {
     Bot defaultBot(@HeaderParam("Authorization") String authorization, @PathParam("projectId") String projectId);
 
     @GET
+    @Path("bots/{bot}")
+    Bot bot(@HeaderParam("Authorization") String authorization, @PathParam("projectId") String projectId,
+            @PathParam("bot") String bot);
+
+    @GET
     @Path("members/{user}")
     Member member(@HeaderParam("Authorization") String authorization, @PathParam("projectId") String projectId,
                   @PathParam("user") String user);

@@ -57,17 +57,19 @@ class ServiceBotBindingTest {
     }
 
     @Test
-    void aBotAddedToASecondProjectCanRunServicesThere() {
-        Api home = Api.newProject();
-        Identities.call("POST", "/projects/" + home.project + "/bots", home.token,
-                java.util.Map.of("name", "shared"), 201);
-        String botId = Identities.call("GET", "/projects/" + home.project + "/bots/shared", home.token, null, 200)
-                .get("id").asText();
-        Api second = Api.newProject();
-        Identities.addMember(second.token, second.project, botId, "developer");
-        String packageId = second.pushPackage("pkg");
-        second.post("/services", service("borrowed", packageId).put("botUserName", "bot.shared@" + home.project))
-                .statusCode(201).body("botUserName", equalTo("bot.shared@" + home.project));
+    void anotherProjectsBotCanNeitherJoinNorRunServicesHere() {
+        // the takeover: the owner of A tries to add B's default bot to A, then to run a service of A as it
+        Api victim = Api.newProject();
+        String victimBot = Identities.call("PUT", "/projects/" + victim.project + "/bots/default", victim.token, null,
+                200).get("userName").asText();
+        Api attacker = Api.newProject();
+        Identities.call("POST", "/projects/" + attacker.project + "/members", attacker.token,
+                java.util.Map.of("userId", victimBot, "role", "developer"), 400);
+        String packageId = attacker.pushPackage("pkg");
+        attacker.post("/services", service("borrowed", packageId).put("botUserName", victimBot)).statusCode(400)
+                .body("field", equalTo("botUserName"));
+        assertThat(Identities.call("GET", "/projects/" + attacker.project + "/members", attacker.token, null, 200))
+                .noneMatch(member -> member.get("username").asText().equals(victimBot));
     }
 
     @Test
