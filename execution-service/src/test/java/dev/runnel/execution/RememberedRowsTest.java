@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.WorkItem;
+import dev.runnel.execution.execution.AttemptProofs;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Map;
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RunnelPlatform.class)
 class RememberedRowsTest {
+
+    @Inject
+    AttemptProofs proofs;
 
     private static final Map<String, Object> ITEM = Map.of("item", Map.of("item_id", "item-1"));
 
@@ -67,7 +72,8 @@ class RememberedRowsTest {
             elsewhere("UPDATE execution.executions SET attempts = 2, doc = jsonb_set(doc, '{attempts}', '2')"
                     + " WHERE id = ?", item.executionId());
             WorkItem second = new WorkItem(item.eventId(), item.executionId(), 2, item.serviceId(), item.serviceVersion(),
-                    item.functionName(), item.input(), item.triggerId(), item.event(), item.deadline());
+                    item.functionName(), item.input(), item.triggerId(), item.event(), item.deadline(),
+                    proofs.of(item.executionId(), 2));
             r.report(second, "success", null, null, "second attempt", null);
         })) {
             JsonPath done = runToTheEnd(dev, spec);

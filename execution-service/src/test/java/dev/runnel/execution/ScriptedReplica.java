@@ -79,7 +79,8 @@ final class ScriptedReplica implements AutoCloseable {
                 ExecutionStatusUpdate.Error error, Instant startedAt) {
         Platform.publish(Topics.EXECUTION_STATUS, item.executionId(), new ExecutionStatusUpdate(
                 UUID.randomUUID().toString(), item.executionId(), item.attempt(), replicaId, ExecutionStatus.of(status), percent, message,
-                output == null ? null : Json.mapper().valueToTree(output), error, Instant.now(), startedAt));
+                output == null ? null : Json.mapper().valueToTree(output), error, Instant.now(), startedAt,
+                item.proof()));
     }
 
     /** Whether its loop has ended (after {@link #die} or {@link #close}): it left its group. */

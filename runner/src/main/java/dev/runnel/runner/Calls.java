@@ -98,7 +98,7 @@ final class Calls {
         }
         String refusal = botRefusal;
         if (refusal != null) {
-            reports.status(item.executionId(), item.attempt(), ExecutionStatus.FAILED, null, refusal, null,
+            reports.status(item, ExecutionStatus.FAILED, null, refusal, null,
                     new ExecutionStatusUpdate.Error("BotRefused", refusal, null), null);
             return;
         }
@@ -129,7 +129,7 @@ final class Calls {
                 if (item != null) {
                     synchronized (unannounced) {
                         unannounced.remove(executionId); // progress says it runs, and on which replica
-                        reports.status(executionId, item.attempt(), ExecutionStatus.IN_PROGRESS,
+                        reports.status(item, ExecutionStatus.IN_PROGRESS,
                                 message.path("percentComplete").isNumber() ? message.get("percentComplete").asInt()
                                         : null, message.path("message").asText(null), null, null, null);
                     }
@@ -159,7 +159,7 @@ final class Calls {
         }
         synchronized (unannounced) {
             // a call that ended before it was announced tells when it started instead
-            reports.status(executionId, item.attempt(), status, null, error == null ? null : error.message(),
+            reports.status(item, status, null, error == null ? null : error.message(),
                     result.get("output"), error, unannounced.remove(executionId));
         }
         inFlight.remove(executionId);
@@ -170,7 +170,7 @@ final class Calls {
     private void announce(WorkItem item) {
         synchronized (unannounced) {
             if (unannounced.remove(item.executionId()) != null) {
-                reports.status(item.executionId(), item.attempt(), ExecutionStatus.IN_PROGRESS, null,
+                reports.status(item, ExecutionStatus.IN_PROGRESS, null,
                         "running on " + config.replicaId(), null, null, null);
             }
         }
@@ -188,7 +188,7 @@ final class Calls {
     /** A call that ignored the cooperative stop: it ends terminated, and the replica starts afresh. */
     private void forceTerminate(WorkItem item) {
         if (inFlight.containsKey(item.executionId())) {
-            reports.status(item.executionId(), item.attempt(), ExecutionStatus.TERMINATED, null,
+            reports.status(item, ExecutionStatus.TERMINATED, null,
                     "terminated by restarting the worker", null, null, unannounced.remove(item.executionId()));
             inFlight.remove(item.executionId());
             slotFreed.release();

@@ -7,6 +7,7 @@ import dev.runnel.contracts.ExecutionStatusUpdate;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ReplicaHeartbeat;
 import dev.runnel.contracts.Topics;
+import dev.runnel.contracts.WorkItem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,10 +41,11 @@ final class Reports {
     }
 
     /** What an attempt reached; {@code startedAt} on a final report of a call never reported in progress. */
-    void status(String executionId, int attempt, ExecutionStatus status, Integer percent, String message,
-                JsonNode output, ExecutionStatusUpdate.Error error, Instant startedAt) {
-        send(Topics.EXECUTION_STATUS, executionId, new ExecutionStatusUpdate(UUID.randomUUID().toString(), executionId,
-                attempt, config.replicaId(), status, percent, message, output, error, Instant.now(), startedAt));
+    void status(WorkItem item, ExecutionStatus status, Integer percent, String message, JsonNode output,
+                ExecutionStatusUpdate.Error error, Instant startedAt) {
+        send(Topics.EXECUTION_STATUS, item.executionId(), new ExecutionStatusUpdate(UUID.randomUUID().toString(),
+                item.executionId(), item.attempt(), config.replicaId(), status, percent, message, output, error,
+                Instant.now(), startedAt, item.proof()));
     }
 
     /** A line a call logged; sent with the next {@link #flushLogs}. */

@@ -7,12 +7,15 @@ import dev.runnel.contracts.ExecutionStatusUpdate;
 import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ReplicaHeartbeat;
 import dev.runnel.contracts.Topics;
+import dev.runnel.execution.execution.AttemptProofs;
+import dev.runnel.execution.execution.ExecutionRepository;
 import dev.runnel.execution.execution.ExecutionService;
 import dev.runnel.execution.execution.StatusReports;
 import dev.runnel.kit.kafka.ConsumerLoop;
-import dev.runnel.kit.db.Db;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,15 +40,21 @@ public class Consumers {
 
     private static final Logger LOG = Logger.getLogger(Consumers.class);
 
-    private final Db db;
+    private final ExecutionRepository repository;
     private final ExecutionService executions;
     private final StatusReports reports;
+    private final AttemptProofs proofs;
+    private final Counter unproven;
     private final String bootstrap;
     private final List<ConsumerLoop> loops = new ArrayList<>();
 
-    public Consumers(Db db, ExecutionService executions, StatusReports reports,
+    public Consumers(ExecutionRepository repository, ExecutionService executions, StatusReports reports,
+                     AttemptProofs proofs, MeterRegistry metrics,
                      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.db = db;
+        this.repository = repository;
+        this.proofs = proofs;
+        this.unproven = Counter.builder("runnel_status_reports_refused")
+                .description("status reports refused because they did not prove their attempt").register(metrics);
         this.executions = executions;
         this.reports = reports;
         this.bootstrap = bootstrap;
@@ -56,7 +65,7 @@ public class Consumers {
         // a poll's reports are applied in one transaction
         loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-status", List.of(Topics.EXECUTION_STATUS),
                 "earliest", records -> inOneTransaction(records, record ->
-                        readable(record, ExecutionStatusUpdate.class).ifPresent(reports::apply))));
+                        readable(record, ExecutionStatusUpdate.class).filter(this::proven).ifPresent(reports::apply))));
         // every instance reads every heartbeat (no group): no wait for a rebalance after a restart
         loops.add(ConsumerLoop.startReading(bootstrap, "execution-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
                 "latest",
@@ -94,24 +103,35 @@ public class Consumers {
         });
     }
 
+    /**
+     * Whether a status report proves it comes from a replica that was given the attempt's work; a
+     * report that does not is counted and logged, never applied.
+     */
+    private boolean proven(ExecutionStatusUpdate update) {
+        if (proofs.verifies(update.executionId(), update.attempt(), update.proof())) {
+            return true;
+        }
+        unproven.increment();
+        LOG.warnf("status report %s for attempt %d of execution %s refused: %s (replica %s)", update.eventId(),
+                update.attempt(), update.executionId(), update.proof() == null ? "it carries no proof"
+                        : "its proof is not the attempt's", update.replicaId());
+        return false;
+    }
+
     /** Records the message's event id in the current transaction; false when it was handled before. */
     private boolean firstTime(ConsumerRecord<String, String> record) {
         String eventId = header(record, Topics.HEADER_EVENT_ID);
-        return eventId == null || db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
-                eventId) == 1;
+        return eventId == null || repository.firstTime(eventId);
     }
 
     private void heartbeat(ReplicaHeartbeat beat) {
-        QuarkusTransaction.requiringNew().run(() -> db.update("INSERT INTO replicas (replica_id, service_id, last_seen,"
-                + " in_flight) VALUES (?, ?, now(), CAST(? AS jsonb)) ON CONFLICT (replica_id) DO UPDATE SET"
-                + " last_seen = now(), in_flight = excluded.in_flight", beat.replicaId(), beat.serviceId(),
-                Db.json(beat.inFlight())));
+        QuarkusTransaction.requiringNew().run(() -> repository.seen(beat.replicaId(), beat.serviceId(),
+                beat.inFlight()));
     }
 
     private void logs(ExecutionLogLines batch) {
         for (ExecutionLogLines.Line line : batch.lines()) {
-            db.update("INSERT INTO execution_logs (execution_id, service_id, at, level, message) VALUES (?, ?, ?, ?, ?)",
-                    batch.executionId(), batch.serviceId(), line.timestamp(), line.level(), line.message());
+            repository.log(batch.executionId(), batch.serviceId(), line.timestamp(), line.level(), line.message());
         }
     }
 

@@ -181,4 +181,22 @@ public class ExecutionRepository {
         all[parameters.length] = version;
         return all;
     }
+
+    /** Records a message's event id; false when it was recorded before (the message was handled). */
+    public boolean firstTime(String eventId) {
+        return db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", eventId) == 1;
+    }
+
+    /** Records that a replica is alive and what it is running. */
+    public void seen(String replicaId, String serviceId, Object inFlight) {
+        db.update("INSERT INTO replicas (replica_id, service_id, last_seen, in_flight) VALUES (?, ?, now(),"
+                + " CAST(? AS jsonb)) ON CONFLICT (replica_id) DO UPDATE SET last_seen = now(),"
+                + " in_flight = excluded.in_flight", replicaId, serviceId, Db.json(inFlight));
+    }
+
+    /** Appends one log line of an execution. */
+    public void log(String executionId, String serviceId, Instant at, String level, String message) {
+        db.update("INSERT INTO execution_logs (execution_id, service_id, at, level, message) VALUES (?, ?, ?, ?, ?)",
+                executionId, serviceId, at, level, message);
+    }
 }

@@ -153,7 +153,7 @@ public class ExecutionService {
             throw Refusal.conflict("execution " + id + " has ended (" + doc.currentStatus() + ")");
         }
         reports.apply(new ExecutionStatusUpdate(Outbox.newEventId(), id, doc.attempts(), null, IN_PROGRESS,
-                percentComplete, message, null, null, Transitions.now(), null));
+                percentComplete, message, null, null, Transitions.now(), null, null));
         return executions.find(id).orElseThrow();
     }
 }

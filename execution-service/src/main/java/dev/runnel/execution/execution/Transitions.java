@@ -34,9 +34,11 @@ public class Transitions {
     private final WorkDispatcher work;
     private final RecentRows recent;
     private final Db db;
+    private final AttemptProofs proofs;
 
     public Transitions(ExecutionRepository executions, Outbox outbox, ExecutionConfig config, Waiters waiters,
-                       WorkDispatcher work, RecentRows recent, Db db) {
+                       WorkDispatcher work, RecentRows recent, Db db, AttemptProofs proofs) {
+        this.proofs = proofs;
         this.executions = executions;
         this.outbox = outbox;
         this.config = config;
@@ -93,7 +95,7 @@ public class Transitions {
     /** Sends an attempt to the service's work topic once the transaction commits. */
     public void dispatch(ExecutionDoc doc, int attempt, Instant deadline) {
         work.afterCommit(new WorkItem(Outbox.newEventId(), doc.id(), attempt, doc.serviceId(), doc.serviceVersion(),
-                doc.functionName(), doc.input(), doc.triggerId(), doc.event(), deadline));
+                doc.functionName(), doc.input(), doc.triggerId(), doc.event(), deadline, proofs.of(doc.id(), attempt)));
     }
 
     /** Asks the replicas of the execution's service to stop its current attempt. */
