@@ -9,7 +9,9 @@ import java.util.TreeMap;
 
 /**
  * What each {@code podType} gets. Requests equal limits (Guaranteed QoS): a replica runs user code
- * with a model in memory, and being evicted under pressure costs more than idle headroom.
+ * with a model in memory, and being evicted under pressure costs more than idle headroom. Local disk
+ * (the codebase, temporary files, logs) is limited too, so that a function cannot fill its node's
+ * disk: {@link #EPHEMERAL} without a GPU, {@link #EPHEMERAL_GPU} with one (models are large).
  */
 final class PodResources {
 
@@ -18,6 +20,8 @@ final class PodResources {
     }
 
     static final String GPU = "nvidia.com/gpu";
+    static final String EPHEMERAL = "10Gi";
+    static final String EPHEMERAL_GPU = "50Gi";
 
     private PodResources() {
     }
@@ -44,7 +48,8 @@ final class PodResources {
         Size size = of(type);
         int gpus = gpu ? Math.max(1, size.gpus()) : size.gpus();
         Map<String, Quantity> amounts = new TreeMap<>(Map.of("cpu", new Quantity(size.cpu()),
-                "memory", new Quantity(size.memory())));
+                "memory", new Quantity(size.memory()),
+                "ephemeral-storage", new Quantity(gpus > 0 ? EPHEMERAL_GPU : EPHEMERAL)));
         if (gpus > 0) {
             amounts.put(GPU, new Quantity(String.valueOf(gpus)));
         }

@@ -43,6 +43,7 @@ public final class ReplicaDeployment {
     public static final String APPLIED = "runnel.dev/applied";
     public static final String CONTAINER = "runner";
     static final String STATE_DIR = "/var/run/runnel";
+    static final String TMP_DIR = "/tmp";
     private static final Set<String> PULL_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "ErrImageNeverPull");
 
@@ -84,6 +85,9 @@ public final class ReplicaDeployment {
                 env("RUNNEL_READY_FILE", STATE_DIR + "/ready"),
                 env("RUNNEL_TERMINATION_LOG", "/dev/termination-log"),
                 env("RUNNEL_BOT_CHECK_SECONDS", String.valueOf(settings.botCheckSeconds())),
+                // the root filesystem is read-only: whatever the function writes goes to the temporary volume
+                env("HOME", TMP_DIR),
+                env("TMPDIR", TMP_DIR),
                 new EnvVarBuilder().withName("RUNNEL_REPLICA_ID").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
                 new EnvVarBuilder().withName("RUNNEL_BOT_CREDENTIAL").withNewValueFrom().withNewSecretKeyRef()
@@ -101,6 +105,10 @@ public final class ReplicaDeployment {
                 .withNewTemplate().withNewMetadata().withLabels(podLabels).endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(settings.serviceAccount())
+                // user code runs here: no API token, no root, no privilege, the runtime's default syscall filter
+                .withAutomountServiceAccountToken(false)
+                .withNewSecurityContext().withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 // the runner stops taking work on SIGTERM and lets calls finish within drainTime;
                 // 10 more seconds let it report how they ended
                 .withTerminationGracePeriodSeconds((long) drain + 10)
@@ -108,13 +116,18 @@ public final class ReplicaDeployment {
                 .withTolerations(gpu ? settings.gpuTolerations() : null)
                 .addNewContainer().withName(CONTAINER).withImage(image).withImagePullPolicy(settings.pullPolicy())
                 .withEnv(env)
+                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                .withPrivileged(false).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                 .withResources(PodResources.requirements(type, gpu))
                 .withNewReadinessProbe().withNewExec().withCommand("test", "-f", STATE_DIR + "/ready").endExec()
                 .withPeriodSeconds(2).withFailureThreshold(1).endReadinessProbe()
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath(TMP_DIR).endVolumeMount()
                 .endContainer()
                 .addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec().endTemplate().endSpec().build();
         deployment.getMetadata().setAnnotations(Map.of(APPLIED, digest(deployment.getSpec())));
         return deployment;
@@ -197,6 +210,11 @@ public final class ReplicaDeployment {
                 String message = Objects.toString(state.getWaiting().getMessage(), reason);
                 if (PULL_ERRORS.contains(reason)) {
                     return new String[]{"ImagePull", "cannot pull " + container.getImage() + ": " + message, null};
+                }
+                if ("CreateContainerConfigError".equals(reason) && message.contains("runAsNonRoot")) {
+                    return new String[]{"RunsAsRoot", "the image " + container.getImage() + " runs as root, and"
+                            + " replicas may not: give it a numeric USER that is not 0 (the runner image's is 10001)",
+                            message};
                 }
                 if ("CreateContainerConfigError".equals(reason)) {
                     return new String[]{"ContainerConfig", message, null};

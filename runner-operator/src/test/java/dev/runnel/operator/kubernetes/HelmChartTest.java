@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -134,6 +135,53 @@ class HelmChartTest {
     }
 
     @Test
+    void networkPoliciesFenceReplicasAndThePlatformByDefault() {
+        List<HasMetadata> items = render(null, Map.of());
+        NetworkPolicy replicas = one(items, NetworkPolicy.class, "runnel-replicas");
+        Deployment replica = ReplicaDeployment.of(ReplicaDeploymentTest.service(null, false, null),
+                ReplicaDeploymentTest.SETTINGS);
+        assertThat(replica.getSpec().getTemplate().getMetadata().getLabels())
+                .as("the policy selects the operator's replicas").containsAllEntriesOf(
+                        replicas.getSpec().getPodSelector().getMatchLabels());
+        assertThat(replicas.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+        assertThat(replicas.getSpec().getIngress()).isEmpty();
+        // egress: Kafka, the gateway, DNS; nothing to PostgreSQL, the other services or 169.254.169.254
+        assertThat(replicas.getSpec().getEgress()).hasSize(3);
+        assertThat(replicas.getSpec().getEgress()).flatExtracting(rule -> rule.getPorts())
+                .extracting(port -> port.getPort().getIntVal())
+                .containsExactlyInAnyOrder(9092, 8080, 53, 53).doesNotContain(5432, 8081, 8082, 8083, 8084, 8085);
+        assertThat(replicas.getSpec().getEgress()).flatExtracting(rule -> rule.getTo())
+                .allSatisfy(peer -> assertThat(peer.getIpBlock()).isNull());
+        assertThat(replicas.getSpec().getEgress().get(1).getTo().get(0).getPodSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/component", "gateway");
+
+        for (String service : new String[] {"registry", "bot", "execution", "trigger", "operator"}) {
+            NetworkPolicy policy = one(items, NetworkPolicy.class, "runnel-" + service);
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                    .containsEntry("app.kubernetes.io/component", service);
+            assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+                var from = rule.getFrom().get(0).getPodSelector().getMatchLabels();
+                assertThat(from).containsEntry("app.kubernetes.io/name", "runnel")
+                        .containsEntry("app.kubernetes.io/instance", "runnel");
+                assertThat(replica.getSpec().getTemplate().getMetadata().getLabels())
+                        .as("a replica is not among the peers admitted").doesNotContainEntry("app.kubernetes.io/name",
+                                "runnel");
+            });
+        }
+        assertThat(one(items, NetworkPolicy.class, "runnel-gateway").getSpec().getIngress().get(0).getFrom())
+                .as("the API is open").isNullOrEmpty();
+        assertThat(items).filteredOn(NetworkPolicy.class::isInstance).hasSize(7);
+        for (HasMetadata item : items) {
+            if (item instanceof NetworkPolicy) {
+                client.resource(item).inNamespace("fenced").create();
+            }
+        }
+        assertThat(client.network().networkPolicies().inNamespace("fenced").list().getItems()).hasSize(7);
+
+        assertThat(render(null, Map.of("networkPolicy.enabled", "false"))).noneMatch(NetworkPolicy.class::isInstance);
+    }
+
+    @Test
     void everyOptionRenders() {
         List<HasMetadata> items = render("every-option.yaml", Map.of());
         Deployment gateway = one(items, Deployment.class, "runnel-gateway");
@@ -175,6 +223,13 @@ class HelmChartTest {
         assertThat(operator.get("RUNNEL_OPERATOR_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-auth");
         assertThat(operator.get("RUNNEL_OPERATOR_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("operator");
         assertThat(one(items, Deployment.class, "runnel-execution").getSpec().getReplicas()).isEqualTo(4);
+        NetworkPolicy replicas = one(items, NetworkPolicy.class, "runnel-replicas");
+        assertThat(replicas.getSpec().getEgress().get(0).getTo().get(0).getPodSelector().getMatchLabels())
+                .containsEntry("app", "kafka");
+        assertThat(replicas.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal()).isEqualTo(9093);
+        assertThat(replicas.getSpec().getEgress().get(3).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
+        assertThat(one(items, NetworkPolicy.class, "runnel-postgresql").getSpec().getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app", "postgresql"));
         for (HasMetadata item : items) {
             client.resource(item).inNamespace("faas-all").create();
         }

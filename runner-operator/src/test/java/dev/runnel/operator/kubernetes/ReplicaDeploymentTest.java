@@ -84,6 +84,44 @@ class ReplicaDeploymentTest {
     }
 
     @Test
+    void aReplicaRunsHardened() {
+        Deployment deployment = ReplicaDeployment.of(service("regular-s", false, "acme/own:1"), SETTINGS);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getAutomountServiceAccountToken()).as("no Kubernetes API token in user code").isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container runner = container(deployment);
+        var context = runner.getSecurityContext();
+        assertThat(context.getRunAsNonRoot()).isTrue();
+        assertThat(context.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(context.getPrivileged()).isFalse();
+        assertThat(context.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(context.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(context.getCapabilities().getAdd()).isNullOrEmpty();
+        // the only writable places are the work and temporary volumes, and local disk is limited
+        assertThat(runner.getVolumeMounts()).extracting(m -> m.getMountPath())
+                .containsExactlyInAnyOrder("/var/run/runnel", "/tmp");
+        assertThat(pod.getVolumes()).allSatisfy(volume -> assertThat(volume.getEmptyDir()).isNotNull());
+        assertThat(env(runner, "HOME")).isEqualTo("/tmp");
+        assertThat(runner.getResources().getLimits()).containsEntry("ephemeral-storage", new Quantity("10Gi"));
+        assertThat(container(ReplicaDeployment.of(service(null, true, null), SETTINGS)).getResources().getLimits())
+                .containsEntry("ephemeral-storage", new Quantity("50Gi"));
+    }
+
+    @Test
+    void anImageThatRunsAsRootIsAnErrorThatSaysSo() {
+        RunnelService service = service(null, false, "acme/root:1");
+        Pod refused = pod("a", 4, false, "CreateContainerConfigError", null, null);
+        refused.getStatus().getContainerStatuses().get(0).getState().getWaiting()
+                .setMessage("container has runAsNonRoot and image will run as root (pod: \"a\", container: runner)");
+        RunnelServiceStatus status = ReplicaDeployment.status(service, List.of(refused));
+        assertThat(status.phase).isEqualTo("Error");
+        assertThat(status.reason).isEqualTo("RunsAsRoot");
+        assertThat(status.message).contains("acme/missing:1").contains("runs as root").contains("USER");
+        assertThat(status.detail).contains("runAsNonRoot");
+    }
+
+    @Test
     void aGpuServiceGetsItsGpuNodeSelectorAndTolerations() {
         Deployment deployment = ReplicaDeployment.of(service(null, true, "acme/detector:2"), SETTINGS);
         assertThat(container(deployment).getImage()).isEqualTo("acme/detector:2");
