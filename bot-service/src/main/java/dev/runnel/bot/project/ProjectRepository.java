@@ -40,6 +40,12 @@ public class ProjectRepository {
                 rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)), userId);
     }
 
+    /** How many projects the user made, counted under a lock of the user's: one creation at a time counts. */
+    public long madeBy(String userId) {
+        db.list("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> 1, "projects of " + userId);
+        return db.count("SELECT count(*) FROM projects WHERE created_by = ?", userId);
+    }
+
     /** Locks the project's row, so that one of two concurrent writers waits for the other. */
     public void lock(String id) {
         db.list("SELECT id FROM projects WHERE id = ? FOR UPDATE", rs -> 1, id);

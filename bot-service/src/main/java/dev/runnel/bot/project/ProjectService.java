@@ -10,6 +10,7 @@ import dev.runnel.kit.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +27,12 @@ public class ProjectService {
     private final UserService users;
     private final BotEvents botEvents;
 
-    public ProjectService(ProjectRepository repository, BotRepository bots, UserService users, BotEvents botEvents) {
+    private final int projectsPerUser;
+
+    public ProjectService(ProjectRepository repository, BotRepository bots, UserService users, BotEvents botEvents,
+                          @ConfigProperty(name = "runnel.quota.projects-per-user", defaultValue = "20")
+                          int projectsPerUser) {
+        this.projectsPerUser = projectsPerUser;
         this.repository = repository;
         this.bots = bots;
         this.users = users;
@@ -46,6 +52,13 @@ public class ProjectService {
         caller.mustNotBeABot("create projects");
         if (name == null || name.isBlank() || name.length() > 100) {
             throw Refusal.invalid("name", "is required, at most 100 characters");
+        }
+        if (!caller.admin()) {
+            long made = repository.madeBy(caller.userId());
+            if (made + 1 > projectsPerUser) {
+                throw Refusal.overQuota("projects-per-user", "user " + caller.username(), "projects", made, 1,
+                        projectsPerUser);
+            }
         }
         String id = Ids.next();
         repository.insert(id, name, caller.userId());

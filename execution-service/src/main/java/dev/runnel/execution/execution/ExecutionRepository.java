@@ -182,6 +182,12 @@ public class ExecutionRepository {
         return all;
     }
 
+    /** How many executions of the project are open (created or in progress). */
+    public long openIn(String projectId) {
+        return db.count("SELECT count(*) FROM executions WHERE project_id = ? AND status IN ('created', 'in-progress')",
+                projectId);
+    }
+
     /** Records a message's event id; false when it was recorded before (the message was handled). */
     public boolean firstTime(String eventId) {
         return db.update("INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", eventId) == 1;

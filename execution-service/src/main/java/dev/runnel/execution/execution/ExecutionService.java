@@ -37,9 +37,12 @@ public class ExecutionService {
     private final StatusReports reports;
     private final TransactionSynchronizationRegistry transactions;
     private final RecentRows recent;
+    private final RunningLimit running;
 
     public ExecutionService(ExecutionRepository executions, SpecStore specs, Transitions transitions,
-                            StatusReports reports, TransactionSynchronizationRegistry transactions, RecentRows recent) {
+                            StatusReports reports, TransactionSynchronizationRegistry transactions, RecentRows recent,
+                            RunningLimit running) {
+        this.running = running;
         this.executions = executions;
         this.specs = specs;
         this.transitions = transitions;
@@ -85,6 +88,7 @@ public class ExecutionService {
         Module.Function function = spec.module().function(functionName).orElseThrow(() -> Refusal.invalid(
                 "functionName", "module '" + spec.module().name() + "' has no function '" + functionName + "'"));
         ObjectNode input = InputValidator.check(function, request.input());
+        running.admit(spec.projectId());
         Instant now = Transitions.now();
         StatusEntry created = new StatusEntry(now, CREATED, null, 0, null, null);
         ExecutionDoc doc = new ExecutionDoc(id, now, now, creator, 1, spec.maxAttempts(), false, input, null,

@@ -34,9 +34,11 @@ public class DeploymentService {
     private final PackageChoice packages;
     private final BotBinding bots;
     private final TriggerCheck triggers;
+    private final ProjectQuotas quotas;
 
     public DeploymentService(ServiceRepository services, ServiceSpecs specs, PackageChoice packages, BotBinding bots,
-                             TriggerCheck triggers) {
+                             TriggerCheck triggers, ProjectQuotas quotas) {
+        this.quotas = quotas;
         this.services = services;
         this.specs = specs;
         this.packages = packages;
@@ -71,6 +73,7 @@ public class DeploymentService {
                 bots.bind(pkg.projectId(), request.botUserName(), caller), caller.username(), now, now,
                 serviceTriggers);
         return QuarkusTransaction.requiringNew().call(() -> {
+            quotas.check(doc);
             try {
                 services.insert(doc);
             } catch (Db.DbException e) {
@@ -172,6 +175,7 @@ public class DeploymentService {
             return current;
         }
         ServiceDoc next = current.withVersion(current.version(), active, now());
+        quotas.check(next);
         services.update(next);
         PackageDoc revision = packages.revision(next.packageId(), next.packageRevision());
         specs.publish(next, revision, PackageChoice.module(revision, next.moduleName()));
@@ -238,6 +242,7 @@ public class DeploymentService {
         }
         boolean specChanged = !next.specOnly().equals(current.specOnly());
         ServiceDoc saved = next.withVersion(specChanged ? current.version() + 1 : current.version(), next.active(), now());
+        quotas.check(saved);
         try {
             services.update(saved);
         } catch (Db.DbException e) {

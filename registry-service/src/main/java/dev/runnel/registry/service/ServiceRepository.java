@@ -43,6 +43,17 @@ public class ServiceRepository {
                 doc.id(), doc.version(), Db.json(doc), doc.updatedAt());
     }
 
+    /**
+     * Every service of the project, read after taking the project's lock (held until the transaction
+     * ends): one writer of a project's services at a time counts them. An advisory lock, not row
+     * locks, so that it does not deadlock with the lock a change already holds on its own row.
+     */
+    List<ServiceDoc> lockProject(String projectId) {
+        db.list("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> 1, "services of " + projectId);
+        return db.list("SELECT doc::text FROM services WHERE project_id = ?",
+                rs -> Db.fromJson(rs.getString(1), ServiceDoc.class), projectId);
+    }
+
     void delete(String id) {
         db.update("DELETE FROM services WHERE id = ?", id);
     }

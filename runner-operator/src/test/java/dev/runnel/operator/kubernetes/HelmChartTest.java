@@ -98,7 +98,9 @@ class HelmChartTest {
         ConfigMap config = one(items, ConfigMap.class, "runnel-config");
         assertThat(config.getData()).containsEntry("RUNNEL_KAFKA", "kafka:9092")
                 .containsEntry("RUNNEL_JWKS_URL", "http://runnel-bot:8082/api/v1/.well-known/jwks.json")
-                .containsEntry("RUNNEL_API", "http://runnel-gateway:8080/api/v1");
+                .containsEntry("RUNNEL_API", "http://runnel-gateway:8080/api/v1")
+                .containsEntry("RUNNEL_QUOTA_SERVICES", "100").containsEntry("RUNNEL_QUOTA_GPU_REPLICAS", "4")
+                .containsEntry("RUNNEL_QUOTA_CONCURRENT_EXECUTIONS", "1000");
         Map<String, EnvVar> bot = env(one(items, Deployment.class, "runnel-bot").getSpec().getTemplate().getSpec()
                 .getContainers().get(0));
         assertThat(bot.get("RUNNEL_BOT_ADMIN_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-auth");
@@ -202,7 +204,8 @@ class HelmChartTest {
         assertThat(one(items, ConfigMap.class, "runnel-config").getData())
                 .containsEntry("RUNNEL_KAFKA", "kafka-0.kafka:9093,kafka-1.kafka:9093")
                 .containsEntry("RUNNEL_DB_URL", "jdbc:postgresql://pg.acme:5432/faas")
-                .containsEntry("RUNNEL_REGISTRY_URL", "http://runnel-registry:9081");
+                .containsEntry("RUNNEL_REGISTRY_URL", "http://runnel-registry:9081")
+                .containsEntry("RUNNEL_QUOTA_GPU_REPLICAS", "0").containsEntry("RUNNEL_QUOTA_PROJECTS_PER_USER", "5");
         Map<String, EnvVar> operator = env(one(items, Deployment.class, "runnel-operator").getSpec().getTemplate()
                 .getSpec().getContainers().get(0));
         assertThat(operator.get("RUNNEL_OPERATOR_KUBERNETES_RUNNER_IMAGE").getValue()).isEqualTo("acme/runner-with-torch:2");

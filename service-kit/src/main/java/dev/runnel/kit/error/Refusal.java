@@ -75,6 +75,21 @@ public abstract sealed class Refusal extends RuntimeException {
         }
     }
 
+    /** The request would take its project past one of its limits; {@link #limit()} names it. */
+    public static final class OverQuota extends Refusal {
+        private final String limit;
+
+        OverQuota(String limit, String detail) {
+            super(null, detail);
+            this.limit = limit;
+        }
+
+        /** The name of the limit, as configured ({@code services}, {@code gpu-replicas} ...). */
+        public String limit() {
+            return limit;
+        }
+    }
+
     /** Something the request needs is not available now; trying again later may work. */
     public static final class Unavailable extends Refusal {
         Unavailable(String detail) {
@@ -108,6 +123,15 @@ public abstract sealed class Refusal extends RuntimeException {
 
     public static Refusal unsupportedType(String detail) {
         return new UnsupportedType(detail);
+    }
+
+    /**
+     * Over the limit named {@code limit}: {@code whose} ("project p1") has {@code used} of {@code what}
+     * ("GPU replicas"), asks for {@code asked} more, and may have {@code max}.
+     */
+    public static Refusal overQuota(String limit, String whose, String what, long used, long asked, long max) {
+        return new OverQuota(limit, whose + " would have " + (used + asked) + " " + what + ", over its limit of " + max
+                + " (" + used + " now); an admin sets the limits");
     }
 
     public static Refusal unavailable(String detail) {

@@ -31,6 +31,7 @@ public class ProblemMapper {
             Refusal.Conflict.class, new Status(409, "Conflict"),
             Refusal.TooLarge.class, new Status(413, "Payload too large"),
             Refusal.UnsupportedType.class, new Status(415, "Unsupported media type"),
+            Refusal.OverQuota.class, new Status(429, "Over quota"),
             Refusal.Unavailable.class, new Status(503, "Service unavailable"));
 
     /** The status a refusal answers. */
@@ -46,7 +47,8 @@ public class ProblemMapper {
     /** The answer to a refusal, for filters that answer without throwing. */
     public static Response answer(Refusal e, UriInfo uri) {
         Status status = statusOf(e);
-        return problem(status.code(), status.title(), e.getMessage(), e.field(), uri);
+        return problem(status.code(), status.title(), e.getMessage(), e.field(),
+                e instanceof Refusal.OverQuota over ? over.limit() : null, uri);
     }
 
     @ServerExceptionMapper
@@ -86,21 +88,22 @@ public class ProblemMapper {
         int status = e.getResponse().getStatus();
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
-        return problem(status, title, e.getMessage() == null ? title : e.getMessage(), null, uri);
+        return problem(status, title, e.getMessage() == null ? title : e.getMessage(), null, null, uri);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         LOG.errorf(e, "unexpected failure on %s", uri.getPath());
-        return problem(500, "Internal error", "the request failed unexpectedly; see the service log", null, uri);
+        return problem(500, "Internal error", "the request failed unexpectedly; see the service log", null, null, uri);
     }
 
-    private static Response problem(int status, String title, String detail, String field, UriInfo uri) {
+    private static Response problem(int status, String title, String detail, String field, String limit,
+                                    UriInfo uri) {
         Response.ResponseBuilder builder = Response.status(status);
         if (status == 401) {
             builder.header("WWW-Authenticate", "Bearer realm=\"runnel\"");
         }
         return builder.type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(status, title, detail, field, uri == null ? null : uri.getPath())).build();
+                .entity(Problem.of(status, title, detail, field, uri == null ? null : uri.getPath(), limit)).build();
     }
 }

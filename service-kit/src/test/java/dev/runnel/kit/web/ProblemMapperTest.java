@@ -29,8 +29,9 @@ class ProblemMapperTest {
                 ProblemMapper.statusOf(Refusal.conflict("name taken")).code(),
                 ProblemMapper.statusOf(Refusal.tooLarge("big")).code(),
                 ProblemMapper.statusOf(Refusal.unsupportedType("text/plain")).code(),
+                ProblemMapper.statusOf(Refusal.overQuota("services", "project p", "services", 50, 1, 50)).code(),
                 ProblemMapper.statusOf(Refusal.unavailable("later")).code()))
-                .containsExactly(400, 401, 403, 404, 409, 413, 415, 503);
+                .containsExactly(400, 401, 403, 404, 409, 413, 415, 429, 503);
     }
 
     @Test
@@ -44,6 +45,18 @@ class ProblemMapperTest {
         assertThat(problem.detail()).isEqualTo("runtime.replicas: must be between 0 and 1000");
         assertThat(problem.message()).isEqualTo(problem.detail());
         assertThat(problem.title()).isEqualTo("Invalid request");
+    }
+
+    @Test
+    void aRequestOverQuotaIsToldWhichLimitAndByHowMuch() {
+        Response response = ProblemMapper.answer(Refusal.overQuota("gpu-replicas", "project p1", "GPU replicas", 3, 2, 4), null);
+
+        assertThat(response.getStatus()).isEqualTo(429);
+        Problem problem = (Problem) response.getEntity();
+        assertThat(problem.limit()).isEqualTo("gpu-replicas");
+        assertThat(problem.detail()).isEqualTo("project p1 would have 5 GPU replicas, over its limit of 4 (3 now);"
+                + " an admin sets the limits");
+        assertThat(problem.field()).isNull();
     }
 
     @Test
