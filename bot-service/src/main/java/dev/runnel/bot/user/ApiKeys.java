@@ -47,6 +47,24 @@ public final class ApiKeys {
         return Optional.of(new Parsed(key.substring(PREFIX.length(), split), key.substring(split + 1)));
     }
 
+    /** How to make a key to configure (in a Kubernetes Secret, say), as the README and the chart's notes say. */
+    public static final String RECIPE = "rnl_$(openssl rand -hex 12)_$(openssl rand -hex 32)";
+
+    private static final java.util.regex.Pattern CONFIGURED_ID = java.util.regex.Pattern.compile("^[A-Za-z0-9]{8,64}$");
+
+    /**
+     * A key given in the configuration ({@code what} names the setting): in the format, with an id of
+     * 8 to 64 letters and digits and a secret of at least 32 characters; otherwise the start fails
+     * saying how to make one.
+     */
+    public static Parsed configured(String what, String key) {
+        Parsed parsed = parse(key).filter(p -> CONFIGURED_ID.matcher(p.id()).matches() && p.secret().length() >= 32)
+                .orElseThrow(() -> new IllegalStateException(what + " is not a Runnel API key: it must look like"
+                        + " rnl_<id>_<secret>, with an id of 8 to 64 letters and digits and a secret of at least 32"
+                        + " characters; make one with: echo " + RECIPE));
+        return parsed;
+    }
+
     public static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -51,7 +51,7 @@ public class FirstStart {
                 }
             }
             if (configured.isPresent()) {
-                users.adopt(user.id(), "configured", configured.get());
+                users.adopt(user.id(), "configured " + username, configured.get());
             }
         });
     }

@@ -89,8 +89,7 @@ public class UserService {
     /** Stores a key given from outside (a Kubernetes Secret), unless it is stored already. */
     @Transactional(Transactional.TxType.REQUIRED)
     public void adopt(String userId, String name, String plain) {
-        ApiKeys.Parsed parsed = ApiKeys.parse(plain).orElseThrow(() ->
-                new IllegalStateException("a configured API key must look like rnl_<id>_<secret>"));
+        ApiKeys.Parsed parsed = ApiKeys.configured("the " + name + " key", plain);
         if (!repository.keyExists(parsed.id())) {
             store(userId, name, parsed.id(), ApiKeys.hash(parsed.secret()), plain);
         }
