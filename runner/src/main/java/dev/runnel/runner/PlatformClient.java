@@ -44,7 +44,8 @@ final class PlatformClient {
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setDoOutput(true);
         byte[] request = JsonTrees.write(JsonTrees.object().put("apiKey", credential)).getBytes(StandardCharsets.UTF_8);
-        connection.setFixedLengthStreamingMode(request.length);
+        // not in streaming mode: in it, a 401 (a revoked credential) ends the exchange with no body to read,
+        // and the body says why
         try (OutputStream out = connection.getOutputStream()) {
             out.write(request);
         }
