@@ -43,6 +43,7 @@ say "the operator's image in place of the operator process"
 stop runner-operator
 docker run -d --name runnel-smoke-operator --network host --user "$(id -u):$(id -g)" -v "$STATE:$STATE" \
   -e QUARKUS_HTTP_PORT=8085 -e RUNNEL_KAFKA="$KAFKA" -e RUNNEL_HOME="$STATE" -e RUNNEL_API="$API" \
+  -e RUNNEL_KAFKA_USERNAME=runnel -e RUNNEL_KAFKA_PASSWORD="$(cat "$STATE/kafka/platform.password")" \
   -e RUNNEL_DB_URL="jdbc:postgresql://127.0.0.1:5432/runnel" -e RUNNEL_BOT_URL=http://127.0.0.1:8082 \
   -e RUNNEL_JWKS_URL=http://127.0.0.1:8082/api/v1/.well-known/jwks.json "runnel/runner-operator:$tag" >/dev/null
 until_true "the operator's image is not ready" 120 curl -sf http://127.0.0.1:8085/q/health/ready
@@ -64,12 +65,17 @@ BOT="$(json "['botUserName']" <"$SPEC")"
 OPERATOR_TOKEN="$(curl -sfS -X POST -H 'Content-Type: application/json' \
   --data "{\"apiKey\": \"$(cat "$STATE/operator.key")\"}" "$API/token" | json "['access_token']")"
 CREDENTIAL="$(curl -sfS -X POST -H "Authorization: Bearer $OPERATOR_TOKEN" "$API/bots/$BOT/credentials" | json "['key']")"
+# hello's replicas' Kafka login, as the operator derives it (ReplicaLogins) and made it for its own replicas
+KAFKA_PASSWORD="$(python3 -c 'import base64, hashlib, hmac, sys
+mac = hmac.new(sys.argv[1].encode(), ("kafka login of the replicas of " + sys.argv[2]).encode(), hashlib.sha256)
+print(base64.urlsafe_b64encode(mac.digest()).decode().rstrip("="))' "$(cat "$STATE/operator.key")" "$HELLO")"
 # the environment of ReplicaDeployment's pod template
 docker run -d --name runnel-smoke-replica --network host --tmpfs /var/run/runnel:mode=1777 \
   -e RUNNEL_SPEC_JSON="$(cat "$SPEC")" -e RUNNEL_SPEC_FILE=/var/run/runnel/spec.json \
   -e RUNNEL_KAFKA="$KAFKA" -e RUNNEL_API="$API" -e RUNNEL_WORK_DIR=/var/run/runnel/work \
   -e RUNNEL_READY_FILE=/var/run/runnel/ready -e RUNNEL_TERMINATION_LOG=/var/run/runnel/termination-log \
   -e RUNNEL_BOT_CHECK_SECONDS=30 -e RUNNEL_REPLICA_ID=smoke-replica -e RUNNEL_BOT_CREDENTIAL="$CREDENTIAL" \
+  -e RUNNEL_KAFKA_USERNAME="replica-$HELLO" -e RUNNEL_KAFKA_PASSWORD="$KAFKA_PASSWORD" \
   "runnel/runner:$tag" >/dev/null
 until_true "the runner image's replica is not ready (no ready file)" 120 \
   docker exec runnel-smoke-replica test -f /var/run/runnel/ready

@@ -1,4 +1,5 @@
 """Functions that let the operator's tests look at replicas from the inside."""
+import os
 import threading
 import time
 
@@ -34,3 +35,7 @@ class ServiceRunner(runnel.BaseServiceRunner):
     def stubborn(self):
         time.sleep(600)
         return "finished"
+
+    def environment(self):
+        """What code in a replica can read of its environment."""
+        return dict(os.environ)

@@ -50,8 +50,7 @@ final class Platform {
 
     static synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of("bootstrap.servers", RunnelInfrastructure.kafka().bootstrapServers(),
-                    "acks", "all"), new StringSerializer(), new StringSerializer());
+            producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(Map.of("acks", "all")), new StringSerializer(), new StringSerializer());
         }
         return producer;
     }

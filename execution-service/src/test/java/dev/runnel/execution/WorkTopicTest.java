@@ -48,7 +48,7 @@ class WorkTopicTest {
         Platform.Developer developer = Platform.developer();
         ServiceSpec base = Platform.spec(developer.project(), 1, 60, "failed", true);
         String topic = Topics.work(base.serviceId());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", RunnelInfrastructure.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings())) {
             Platform.deploy(developer, withRuntime(base, 1, new Runtime(false, 1, 4, null, "regular-s",
                     new Runtime.Autoscaler(0, 3, 10, 60))));
             assertThat(awaitPartitions(admin, topic, 3)).isEqualTo(3);

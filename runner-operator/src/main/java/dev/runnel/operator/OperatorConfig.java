@@ -22,6 +22,18 @@ public interface OperatorConfig {
     /** The operator's API key (from a Kubernetes Secret); else read from {@code operator.key} in home. */
     Optional<String> key();
 
+    /** The operator's API key: {@link #key()}, or the first start's {@code operator.key}. */
+    default String operatorKey() {
+        if (key().isPresent()) {
+            return key().get();
+        }
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(home()).resolve("operator.key")).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no operator key: set runnel.operator.key or run bot-service first", e);
+        }
+    }
+
     /** The runner's jar, which a local replica runs. */
     String runnerJar();
 

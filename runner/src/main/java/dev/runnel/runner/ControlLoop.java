@@ -34,7 +34,7 @@ final class ControlLoop implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(config.kafka(),
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(config,
                 Map.of("auto.offset.reset", "latest"))) {
             List<TopicPartition> partitions = List.of();
             while (!stopping.getAsBoolean() && partitions.isEmpty()) {

@@ -17,8 +17,8 @@ final class KafkaClients {
     }
 
     /** The producer of a replica's reports, heartbeats and logs. */
-    static KafkaProducer<String, String> producer(String kafka) {
-        Map<String, Object> all = common(kafka);
+    static KafkaProducer<String, String> producer(RunnerConfig config) {
+        Map<String, Object> all = common(config);
         all.put("acks", "all");
         all.put("enable.idempotence", "true");
         all.put("linger.ms", "0");
@@ -26,16 +26,17 @@ final class KafkaClients {
     }
 
     /** A consumer that commits only what the replica says it took. */
-    static KafkaConsumer<String, String> consumer(String kafka, Map<String, Object> settings) {
-        Map<String, Object> all = common(kafka);
+    static KafkaConsumer<String, String> consumer(RunnerConfig config, Map<String, Object> settings) {
+        Map<String, Object> all = common(config);
         all.put("enable.auto.commit", "false");
         all.putAll(settings);
         return new KafkaConsumer<>(all, new StringDeserializer(), new StringDeserializer());
     }
 
-    private static Map<String, Object> common(String kafka) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("bootstrap.servers", kafka);
+    /** The broker's address and the replica's own login (the one its service's ACLs grant to). */
+    private static Map<String, Object> common(RunnerConfig config) {
+        Map<String, Object> settings = new HashMap<>(config.kafkaLogin().settings());
+        settings.put("bootstrap.servers", config.kafka());
         return settings;
     }
 }

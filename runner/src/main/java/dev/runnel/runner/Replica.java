@@ -73,7 +73,7 @@ public final class Replica {
         });
         this.workConsumer = CompletableFuture.supplyAsync(() -> WorkLoop.newConsumer(config), preparing);
         CompletableFuture<KafkaProducer<String, String>> producer =
-                CompletableFuture.supplyAsync(() -> newProducer(config.kafka()), preparing);
+                CompletableFuture.supplyAsync(() -> newProducer(config), preparing);
         preparing.execute(Replica::prepareDataBinding);
         preparing.shutdown();
         this.reports = new Reports(config, producer, this::log);
@@ -123,8 +123,8 @@ public final class Replica {
     }
 
     /** The producer of a replica's reports, heartbeats and logs. */
-    static KafkaProducer<String, String> newProducer(String kafka) {
-        return KafkaClients.producer(kafka);
+    static KafkaProducer<String, String> newProducer(RunnerConfig config) {
+        return KafkaClients.producer(config);
     }
 
     /** Builds the mapper and the (de)serializers of the messages a replica reads and sends. */

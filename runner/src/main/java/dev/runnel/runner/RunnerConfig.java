@@ -1,6 +1,7 @@
 package dev.runnel.runner;
 
 import dev.runnel.contracts.ServiceSpec;
+import dev.runnel.contracts.KafkaLogin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,12 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a replica is told by whoever starts it (the operator), from its environment:
- * {@code RUNNEL_SPEC_FILE} (the service spec JSON), {@code RUNNEL_KAFKA}, {@code RUNNEL_API} (the
+ * {@code RUNNEL_SPEC_FILE} (the service spec JSON), {@code RUNNEL_KAFKA} with the replica's login
+ * ({@code RUNNEL_KAFKA_USERNAME}, {@code RUNNEL_KAFKA_PASSWORD}), {@code RUNNEL_API} (the
  * platform's /api/v1 base), {@code RUNNEL_BOT_CREDENTIAL} (the bot's API key), {@code RUNNEL_WORK_DIR},
  * {@code RUNNEL_RUNTIME_DIR} (where the Python {@code runnel} package is), {@code RUNNEL_REPLICA_ID} and
  * {@code RUNNEL_BOT_CHECK_SECONDS} (how often the bot's standing is checked).
  */
-record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCredential, Path workDir, Path runtimeDir,
+record RunnerConfig(ServiceSpec spec, String kafka, KafkaLogin kafkaLogin, String api, String botCredential, Path workDir, Path runtimeDir,
                     String replicaId, String python, Duration botCheckInterval) {
 
     /**
@@ -46,7 +48,8 @@ record RunnerConfig(ServiceSpec spec, String kafka, String api, String botCreden
         // not a UUID: its SecureRandom loads the security providers, milliseconds of a replica's start
         String replica = env.getOrDefault("RUNNEL_REPLICA_ID", spec.serviceId() + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000));
-        return new RunnerConfig(spec, required(env, "RUNNEL_KAFKA"), required(env, "RUNNEL_API"),
+        return new RunnerConfig(spec, required(env, "RUNNEL_KAFKA"), KafkaLogin.fromEnvironment(env),
+                required(env, "RUNNEL_API"),
                 required(env, "RUNNEL_BOT_CREDENTIAL"), Path.of(env.getOrDefault("RUNNEL_WORK_DIR",
                 System.getProperty("java.io.tmpdir") + "/runnel-" + replica)), Path.of(required(env, "RUNNEL_RUNTIME_DIR")),
                 replica, env.getOrDefault("RUNNEL_PYTHON", "python3"),

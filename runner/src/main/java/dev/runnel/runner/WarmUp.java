@@ -45,7 +45,7 @@ public final class WarmUp {
         }
         RunnerConfig config = RunnerConfig.fromEnvironment(env);
         startAWorker(env);
-        try (KafkaProducer<String, String> producer = Replica.newProducer(config.kafka());
+        try (KafkaProducer<String, String> producer = Replica.newProducer(config);
              KafkaConsumer<String, String> consumer = WorkLoop.newConsumer(config)) {
             Replica.prepareDataBinding();
             // what a replica makes before it is ready, made and left unused (nothing here may reach Kafka)
@@ -99,6 +99,7 @@ public final class WarmUp {
         String nowhere = "127.0.0.1:9"; // the discard port: connections are refused at once
         return Map.of("RUNNEL_SPEC_FILE", file.toString(), "RUNNEL_KAFKA", nowhere,
                 "RUNNEL_API", "http://" + nowhere + "/api/v1", "RUNNEL_BOT_CREDENTIAL", "warm-up",
+                "RUNNEL_KAFKA_USERNAME", "warm-up", "RUNNEL_KAFKA_PASSWORD", "warm-up",
                 // the worker started without a spec to load runs nothing; without the runtime it only fails
                 "RUNNEL_RUNTIME_DIR", System.getenv().getOrDefault("RUNNEL_RUNTIME_DIR",
                         System.getProperty("java.io.tmpdir")), "RUNNEL_REPLICA_ID", "warm-up");

@@ -34,7 +34,7 @@ final class WorkLoop {
 
     /** The consumer of the service's work group; made beside the start, it joins the group when the loop runs. */
     static KafkaConsumer<String, String> newConsumer(RunnerConfig config) {
-        return KafkaClients.consumer(config.kafka(), Map.of(
+        return KafkaClients.consumer(config, Map.of(
                 "group.id", Topics.workGroup(config.spec().serviceId()), "auto.offset.reset", "earliest",
                 "max.poll.records", String.valueOf(config.spec().runtime().concurrency()), "metadata.max.age.ms", "5000",
                 // a replica that dies gives its partitions to the others within seconds

@@ -163,8 +163,7 @@ class RunnerEndToEndIT {
 
             // the replica's only consumer group is its service's work group: it reads runner-control
             // without one, so that no replica leaves a group of its own behind
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers",
-                    RunnelInfrastructure.kafka().bootstrapServers()))) {
+            try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings())) {
                 List<String> groups = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
                         .map(GroupListing::groupId).toList();
                 assertThat(groups).contains(Topics.workGroup(serviceId)).noneMatch(g -> g.startsWith("control-"));
@@ -179,6 +178,7 @@ class RunnerEndToEndIT {
         Path jar = Path.of("target/runnel-runner.jar").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java", "-jar", jar.toString()).inheritIO();
+        builder.environment().putAll(RunnelInfrastructure.kafka().loginEnvironment());
         builder.environment().putAll(Map.of(
                 "RUNNEL_SPEC_JSON", spec,
                 "RUNNEL_SPEC_FILE", state.resolve("spec.json").toString(),

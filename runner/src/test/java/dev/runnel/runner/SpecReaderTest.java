@@ -136,8 +136,12 @@ class SpecReaderTest {
         Files.writeString(file, Json.mapper().writeValueAsString(everyField()));
         RunnerConfig config = RunnerConfig.fromEnvironment(Map.of("RUNNEL_SPEC_FILE", file.toString(),
                 "RUNNEL_KAFKA", "k:9092", "RUNNEL_API", "http://api", "RUNNEL_BOT_CREDENTIAL", "key",
-                "RUNNEL_RUNTIME_DIR", dir.toString()));
+                "RUNNEL_RUNTIME_DIR", dir.toString(), "RUNNEL_KAFKA_USERNAME", "replica-s1",
+                "RUNNEL_KAFKA_PASSWORD", "secret"));
         assertThat(config.spec()).isEqualTo(everyField());
+        assertThat(config.kafkaLogin().username()).isEqualTo("replica-s1");
+        assertThat(config.kafkaLogin().settings()).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
     }
 
     /** Every component of the record, and of the records and lists of records in it, is set. */

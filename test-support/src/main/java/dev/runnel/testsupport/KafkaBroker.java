@@ -12,10 +12,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Kafka broker in KRaft mode (broker and controller in one process), run as a child JVM of
  * the tests on fixed ports, so that a test can stop it and bring it back at the same address with
- * its data, as an outage would.
+ * its data, as an outage would. It is secured as Runnel's brokers are (ADR 15): clients log in with
+ * SASL SCRAM-SHA-256, and a principal may do only what ACLs grant it; {@link #PLATFORM}, the
+ * platform's services and the tests, is a super user.
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    /** The platform's principal; its password is new for each broker. */
+    public static final String PLATFORM = "runnel";
+
+    private final String password = java.util.UUID.randomUUID().toString().replace("-", "");
     private final Path dir;
     private final Path log;
     private final int port;
@@ -48,10 +54,22 @@ public final class KafkaBroker implements AutoCloseable {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=CLIENT://127.0.0.1:" + port,
+                "inter.broker.listener.name=CLIENT",
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256",
+                "sasl.mechanism.controller.protocol=PLAIN",
+                "listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-256",
+                "listener.name.client.scram-sha-256.sasl.jaas.config=" + jaas(),
+                "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+                "listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required username=\"" + PLATFORM + "\" password=\"" + password + "\" user_" + PLATFORM
+                        + "=\"" + password + "\";",
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users=User:" + PLATFORM,
+                "allow.everyone.if.no.acl.found=false",
                 "log.dirs=" + dir.resolve("data"),
                 "num.partitions=1",
                 "offsets.topic.replication.factor=1",
@@ -66,7 +84,8 @@ public final class KafkaBroker implements AutoCloseable {
                 ""));
         Files.createFile(log);
         Processes.run(List.of(Processes.javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-                "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId(), "-c", properties.toString()),
+                "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId(), "-c", properties.toString(),
+                "--add-scram", "SCRAM-SHA-256=[name=" + PLATFORM + ",password=" + password + "]"),
                 log);
     }
 
@@ -121,6 +140,37 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The platform's password on this broker. */
+    public String password() {
+        return password;
+    }
+
+    /** The platform's login as Kafka's {@code sasl.jaas.config} takes it (contracts' KafkaLogin makes the same). */
+    public String jaas() {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + PLATFORM
+                + "\" password=\"" + password + "\";";
+    }
+
+    /** What a client of the tests needs to reach this broker (address and login), and {@code more}. */
+    public java.util.Map<String, Object> clientSettings(java.util.Map<String, ?> more) {
+        java.util.Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put("security.protocol", "SASL_PLAINTEXT");
+        settings.put("sasl.mechanism", "SCRAM-SHA-256");
+        settings.put("sasl.jaas.config", jaas());
+        settings.put("bootstrap.servers", bootstrapServers());
+        settings.putAll(more);
+        return settings;
+    }
+
+    public java.util.Map<String, Object> clientSettings() {
+        return clientSettings(java.util.Map.of());
+    }
+
+    /** The environment that gives a process the platform's login ({@code RUNNEL_KAFKA_USERNAME}, ...). */
+    public java.util.Map<String, String> loginEnvironment() {
+        return java.util.Map.of("RUNNEL_KAFKA_USERNAME", PLATFORM, "RUNNEL_KAFKA_PASSWORD", password);
     }
 
     @Override

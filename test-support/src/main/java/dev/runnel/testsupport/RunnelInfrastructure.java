@@ -18,6 +18,9 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
         if (postgres == null) {
             postgres = PostgresCluster.start();
             kafka = KafkaBroker.start();
+            // plain tests (no Quarkus) make clients through service-kit too, which reads the login from config
+            System.setProperty("runnel.kafka.username", KafkaBroker.PLATFORM);
+            System.setProperty("runnel.kafka.password", kafka.password());
             try {
                 home = java.nio.file.Files.createTempDirectory("runnel-home-");
             } catch (java.io.IOException e) {
@@ -55,6 +58,8 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
                 "quarkus.datasource.username", PostgresCluster.USER,
                 "quarkus.datasource.password", "",
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "runnel.kafka.username", KafkaBroker.PLATFORM,
+                "runnel.kafka.password", kafka.password(),
                 "runnel.bot.home", home.toString(),
                 "runnel.bot.signing-key", TestTokens.signingKeyJwk());
     }

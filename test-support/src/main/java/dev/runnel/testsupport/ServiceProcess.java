@@ -54,6 +54,7 @@ public final class ServiceProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-jar", locate(module).toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(RunnelInfrastructure.kafka().loginEnvironment());
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         return builder.start();

@@ -29,9 +29,8 @@ public final class TopicReader {
     public static List<Message> await(String topic, String key, Predicate<List<Message>> done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Message> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", RunnelInfrastructure.kafka().bootstrapServers(),
-                "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(RunnelInfrastructure.kafka().clientSettings(
+                Map.of("enable.auto.commit", "false")), new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             while (partitions.isEmpty() && System.nanoTime() < deadline) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(5))

@@ -13,8 +13,8 @@ public final class TopicWriter {
 
     /** A record; a {@code null} value is a tombstone. */
     public static void send(String topic, String key, String value) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                RunnelInfrastructure.kafka().bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new AssertionError(e);

@@ -68,8 +68,8 @@ public final class AsyncThroughput {
         String projectId = Json.mapper().readTree(http.send(service, HttpResponse.BodyHandlers.ofString()).body())
                 .get("projectId").asText();
         Properties producerProps = new Properties();
-        producerProps.putAll(Map.of("bootstrap.servers", kafka, "acks", "all", "enable.idempotence", "true",
-                "linger.ms", "0"));
+        producerProps.putAll(BenchKafka.client(kafka, Map.of("acks", "all", "enable.idempotence", "true",
+                "linger.ms", "0")));
         int before = total(http, countSucceeded(api, token, serviceId));
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
@@ -128,8 +128,8 @@ public final class AsyncThroughput {
         String in = "bench.in." + UUID.randomUUID();
         String out = "bench.out." + UUID.randomUUID();
         Properties producerProps = new Properties();
-        producerProps.putAll(Map.of("bootstrap.servers", kafka, "acks", "all", "enable.idempotence", "true",
-                "linger.ms", "0"));
+        producerProps.putAll(BenchKafka.client(kafka, Map.of("acks", "all", "enable.idempotence", "true",
+                "linger.ms", "0")));
         try (Connection db = DriverManager.getConnection(jdbc, "postgres", "");
              KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                      new StringSerializer());
@@ -191,8 +191,8 @@ public final class AsyncThroughput {
 
     private static KafkaConsumer<String, String> consumer(String kafka, String topic) {
         Properties p = new Properties();
-        p.putAll(Map.of("bootstrap.servers", kafka, "group.id", "bench-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest", "enable.auto.commit", "false"));
+        p.putAll(BenchKafka.client(kafka, Map.of("group.id", "bench-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest", "enable.auto.commit", "false")));
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;

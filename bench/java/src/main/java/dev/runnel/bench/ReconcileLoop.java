@@ -1,6 +1,7 @@
 package dev.runnel.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.OnReset;
 import dev.runnel.contracts.CodebaseRef;
 import dev.runnel.contracts.Module;
@@ -103,7 +104,7 @@ public final class ReconcileLoop {
             driver.start();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                driver.apply(spec(i, 1, 1), 1, "credential-" + i);
+                driver.apply(spec(i, 1, 1), 1, "credential-" + i, new KafkaLogin("replica-" + i, "kafka-" + i));
             }
             await("every Deployment and status", () -> {
                 List<RunnelService> services = client.resources(RunnelService.class).inNamespace("bench").list().getItems();
@@ -116,7 +117,7 @@ public final class ReconcileLoop {
             long writesBefore = driver.writes();
             long roundStart = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                driver.apply(spec(i, 1, 1), 1, "credential-" + i);
+                driver.apply(spec(i, 1, 1), 1, "credential-" + i, new KafkaLogin("replica-" + i, "kafka-" + i));
             }
             long round = System.nanoTime() - roundStart;
             long idleWrites = driver.writes() - writesBefore;
@@ -130,7 +131,7 @@ public final class ReconcileLoop {
             String changedName = RunnelService.nameOf(spec(changed, 1, 1).serviceId());
             long before = driver.writes();
             long changeStart = System.nanoTime();
-            driver.apply(spec(changed, 2, 3), 3, "credential-" + changed);
+            driver.apply(spec(changed, 2, 3), 3, "credential-" + changed, new KafkaLogin("replica-" + changed, "kafka-" + changed));
             await("the change applied", () -> {
                 Deployment d = client.apps().deployments().inNamespace("bench").withName(changedName).get();
                 RunnelService s = client.resources(RunnelService.class).inNamespace("bench").withName(changedName).get();

@@ -219,11 +219,11 @@ public final class SyncRoundTrip {
         String ping = "bench.ping." + UUID.randomUUID();
         String pong = "bench.pong." + UUID.randomUUID();
         Properties producerProps = new Properties();
-        producerProps.putAll(Map.of("bootstrap.servers", kafka, "acks", "all", "enable.idempotence", "true",
-                "linger.ms", "0"));
+        producerProps.putAll(BenchKafka.client(kafka, Map.of("acks", "all", "enable.idempotence", "true",
+                "linger.ms", "0")));
         Properties consumerProps = new Properties();
-        consumerProps.putAll(Map.of("bootstrap.servers", kafka, "auto.offset.reset", "earliest",
-                "enable.auto.commit", "false"));
+        consumerProps.putAll(BenchKafka.client(kafka, Map.of("auto.offset.reset", "earliest",
+                "enable.auto.commit", "false")));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new StringSerializer());
              KafkaConsumer<String, String> echoIn = consumer(consumerProps, "echo-" + ping, ping);

@@ -56,15 +56,14 @@ public final class TriggerMatching {
      */
     static void endToEnd(String kafka, String projectId, String serviceId, int n) throws Exception {
         java.util.Properties consumerProps = new java.util.Properties();
-        consumerProps.putAll(Map.of("bootstrap.servers", kafka, "group.id", "bench-" + UUID.randomUUID(),
-                "auto.offset.reset", "latest", "enable.auto.commit", "false"));
+        consumerProps.putAll(BenchKafka.client(kafka, Map.of("group.id", "bench-" + UUID.randomUUID(),
+                "auto.offset.reset", "latest", "enable.auto.commit", "false")));
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> requests =
                      new org.apache.kafka.clients.consumer.KafkaConsumer<>(consumerProps,
                              new org.apache.kafka.common.serialization.StringDeserializer(),
                              new org.apache.kafka.common.serialization.StringDeserializer());
              org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
-                     new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers", kafka,
-                             "acks", "all", "linger.ms", "5"),
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(BenchKafka.client(kafka, Map.of("acks", "all", "linger.ms", "5")),
                              new org.apache.kafka.common.serialization.StringSerializer(),
                              new org.apache.kafka.common.serialization.StringSerializer())) {
             requests.subscribe(List.of(Topics.EXECUTION_REQUESTS));

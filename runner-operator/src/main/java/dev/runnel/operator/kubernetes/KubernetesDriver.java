@@ -1,6 +1,7 @@
 package dev.runnel.operator.kubernetes;
 
 import dev.runnel.contracts.Json;
+import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.operator.OperatorConfig;
@@ -68,7 +69,7 @@ public class KubernetesDriver implements ReplicaDriver {
     }
 
     @Override
-    public void apply(ServiceSpec spec, int replicas, String botCredential) {
+    public void apply(ServiceSpec spec, int replicas, String botCredential, KafkaLogin kafkaLogin) {
         String name = RunnelService.nameOf(spec.serviceId());
         RunnelServiceSpec wanted = specOf(spec, replicas, name + "-bot");
         RunnelService existing = controller.service(name);
@@ -86,19 +87,26 @@ public class KubernetesDriver implements ReplicaDriver {
             changed.setStatus(existing.getStatus());
             write(() -> client.resource(changed).inNamespace(namespace).update());
         }
-        if (botCredential != null && !botCredential.equals(credentials.get(name))) {
-            writeSecret(existing, name + "-bot", botCredential);
-            credentials.put(name, botCredential);
+        if (botCredential != null && kafkaLogin != null
+                && !(botCredential + kafkaLogin.password()).equals(credentials.get(name))) {
+            writeSecret(existing, name + "-bot", Map.of(ReplicaDeployment.CREDENTIAL_KEY, botCredential,
+                    ReplicaDeployment.KAFKA_PASSWORD_KEY, kafkaLogin.password()));
+            credentials.put(name, botCredential + kafkaLogin.password());
         }
     }
 
-    /** The bot's credential in the service's Secret: created, or replaced when it holds another one. */
-    private void writeSecret(RunnelService owner, String secretName, String credential) {
-        String encoded = Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8));
+    /**
+     * The replicas' credentials (the bot's, and the Kafka password) in the service's Secret: created,
+     * or replaced when it holds others.
+     */
+    private void writeSecret(RunnelService owner, String secretName, Map<String, String> values) {
+        Map<String, String> encoded = new java.util.TreeMap<>();
+        values.forEach((key, value) -> encoded.put(key, Base64.getEncoder().encodeToString(
+                value.getBytes(StandardCharsets.UTF_8))));
         Secret secret = new SecretBuilder().withNewMetadata().withName(secretName).withNamespace(namespace)
                 .withLabels(ReplicaDeployment.labels(owner.getSpec().serviceId))
                 .withOwnerReferences(ReplicaDeployment.ownedBy(owner)).endMetadata()
-                .withType("Opaque").withData(Map.of("credential", encoded)).build();
+                .withType("Opaque").withData(encoded).build();
         try {
             write(() -> client.resource(secret).inNamespace(namespace).create());
         } catch (KubernetesClientException e) {
@@ -106,7 +114,7 @@ public class KubernetesDriver implements ReplicaDriver {
                 throw e;
             }
             Secret current = client.secrets().inNamespace(namespace).withName(secretName).get();
-            if (current == null || current.getData() == null || !encoded.equals(current.getData().get("credential"))) {
+            if (current == null || !encoded.equals(current.getData())) {
                 write(() -> client.resource(secret).inNamespace(namespace).update());
             }
         }

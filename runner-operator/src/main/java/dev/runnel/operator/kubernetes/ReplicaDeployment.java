@@ -1,6 +1,8 @@
 package dev.runnel.operator.kubernetes;
 
+import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.PodType;
+import dev.runnel.operator.replica.ReplicaLogins;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -42,6 +44,9 @@ public final class ReplicaDeployment {
     /** A digest of what the operator wrote: the Deployment is written again only when it changes. */
     public static final String APPLIED = "runnel.dev/applied";
     public static final String CONTAINER = "runner";
+    /** The keys of the service's Secret: the bot's credential, and the replicas' Kafka password. */
+    public static final String CREDENTIAL_KEY = "credential";
+    public static final String KAFKA_PASSWORD_KEY = "kafka-password";
     static final String STATE_DIR = "/var/run/runnel";
     static final String TMP_DIR = "/tmp";
     private static final Set<String> PULL_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
@@ -91,7 +96,10 @@ public final class ReplicaDeployment {
                 new EnvVarBuilder().withName("RUNNEL_REPLICA_ID").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
                 new EnvVarBuilder().withName("RUNNEL_BOT_CREDENTIAL").withNewValueFrom().withNewSecretKeyRef()
-                        .withName(spec.botSecret).withKey("credential").endSecretKeyRef().endValueFrom().build()));
+                        .withName(spec.botSecret).withKey(CREDENTIAL_KEY).endSecretKeyRef().endValueFrom().build(),
+                env(KafkaLogin.USERNAME_VARIABLE, ReplicaLogins.username(spec.serviceId)),
+                new EnvVarBuilder().withName(KafkaLogin.PASSWORD_VARIABLE).withNewValueFrom().withNewSecretKeyRef()
+                        .withName(spec.botSecret).withKey(KAFKA_PASSWORD_KEY).endSecretKeyRef().endValueFrom().build()));
         String image = spec.runnerImage == null || spec.runnerImage.isBlank() ? settings.defaultImage()
                 : spec.runnerImage;
         int replicas = Boolean.FALSE.equals(spec.active) ? 0 : spec.replicas == null ? 1 : spec.replicas;

@@ -2,6 +2,7 @@ package dev.runnel.operator.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.Json;
+import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.operator.OperatorConfig;
@@ -44,6 +45,10 @@ public class LocalProcessDriver implements ReplicaDriver {
     private static final Duration CRASH_WINDOW = Duration.ofMinutes(2);
 
     private final OperatorConfig config;
+    /** What a local replica keeps of the operator's environment. */
+    static final Set<String> INHERITED = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+            "JAVA_HOME");
+
     private final String kafka;
     private final Heartbeats heartbeats;
     private final RunnerArchive archive;
@@ -125,7 +130,7 @@ public class LocalProcessDriver implements ReplicaDriver {
     }
 
     @Override
-    public void apply(ServiceSpec spec, int want, String botCredential) {
+    public void apply(ServiceSpec spec, int want, String botCredential, KafkaLogin kafkaLogin) {
         Service service = services.computeIfAbsent(spec.serviceId(), id -> new Service());
         Instant now = Instant.now();
         for (LocalReplica replica : service.replicas) {
@@ -147,7 +152,7 @@ public class LocalProcessDriver implements ReplicaDriver {
         } else if (current.size() < want && !now.isBefore(service.nextStart)) {
             try {
                 service.replicas.add(start(spec, spec.serviceId() + "-" + UUID.randomUUID().toString().substring(0, 8),
-                        botCredential));
+                        botCredential, kafkaLogin));
             } catch (RuntimeException e) {
                 LOG.warnf("cannot start a replica of %s: %s", spec.name(), e.getMessage());
                 service.nextStart = now.plusSeconds(5);
@@ -217,7 +222,7 @@ public class LocalProcessDriver implements ReplicaDriver {
         return service == null ? List.of() : new ArrayList<>(service.replicas);
     }
 
-    private LocalReplica start(ServiceSpec spec, String replicaId, String botCredential) {
+    private LocalReplica start(ServiceSpec spec, String replicaId, String botCredential, KafkaLogin kafkaLogin) {
         try {
             Path dir = Path.of(config.home()).toAbsolutePath().resolve("replicas").resolve(spec.serviceId());
             Files.createDirectories(dir);
@@ -225,7 +230,9 @@ public class LocalProcessDriver implements ReplicaDriver {
             Files.writeString(specFile, Json.mapper().writeValueAsString(spec));
             Path log = dir.resolve(replicaId + ".log");
             Map<String, String> env = new HashMap<>(Map.of(
-                    "RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds())));
+                    "RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds()),
+                    KafkaLogin.USERNAME_VARIABLE, kafkaLogin.username(),
+                    KafkaLogin.PASSWORD_VARIABLE, kafkaLogin.password()));
             env.putAll(Map.of(
                     "RUNNEL_SPEC_FILE", specFile.toString(),
                     "RUNNEL_KAFKA", kafka,
@@ -237,6 +244,9 @@ public class LocalProcessDriver implements ReplicaDriver {
                     "RUNNEL_PYTHON", config.python()));
             ProcessBuilder builder = new ProcessBuilder(archive.command(env))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // user code runs here: it inherits none of the operator's environment (its keys, the database's
+            // password, the platform's Kafka login), only what a process needs to run and the replica's own
+            builder.environment().keySet().retainAll(INHERITED);
             builder.environment().putAll(env);
             Process process = builder.start();
             LOG.infof("replica %s of %s (v%d) started, pid %d, log %s", replicaId, spec.name(), spec.version(),

@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -48,7 +46,7 @@ public class BotCredentials {
             byBot.put(botUserName, new Known(known.credential(), Instant.now()));
             return known.credential();
         }
-        String token = call("/token", null, Map.of("apiKey", operatorKey())).get("access_token").asText();
+        String token = call("/token", null, Map.of("apiKey", config.operatorKey())).get("access_token").asText();
         String credential = call("/bots/" + botUserName + "/credentials", token, null).get("key").asText();
         byBot.put(botUserName, new Known(credential, Instant.now()));
         return credential;
@@ -59,13 +57,6 @@ public class BotCredentials {
         HttpResponse<String> response = http.send(post("/token", null, Map.of("apiKey", credential)),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() != 401;
-    }
-
-    private String operatorKey() throws IOException {
-        if (config.key().isPresent()) {
-            return config.key().get();
-        }
-        return Files.readString(Path.of(config.home()).resolve("operator.key")).trim();
     }
 
     private JsonNode call(String path, String token, Object body) throws IOException, InterruptedException {

@@ -1,7 +1,9 @@
 package dev.runnel.operator.reconciler;
 
 import dev.runnel.operator.replica.ReplicaDriver;
+import dev.runnel.operator.replica.ReplicaLogins;
 import dev.runnel.contracts.Json;
+import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import dev.runnel.contracts.Topics;
@@ -44,6 +46,7 @@ public class Reconciler {
     private final OperatorConfig config;
     private final ReplicaDriver driver;
     private final BotCredentials credentials;
+    private final ReplicaLogins logins;
     private final Scaling scaling;
     private final Leadership leadership;
     private final String bootstrap;
@@ -67,9 +70,11 @@ public class Reconciler {
         Instant credentialRetry = Instant.EPOCH;
     }
 
-    public Reconciler(OperatorConfig config, ReplicaDriver driver, BotCredentials credentials, Scaling scaling,
-                      Leadership leadership, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public Reconciler(OperatorConfig config, ReplicaDriver driver, BotCredentials credentials, ReplicaLogins logins,
+                      Scaling scaling, Leadership leadership,
+                      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.config = config;
+        this.logins = logins;
         this.leadership = leadership;
         this.driver = driver;
         this.credentials = credentials;
@@ -204,7 +209,7 @@ public class Reconciler {
         ServiceSpec spec = specs.get(serviceId);
         if (spec == null) {
             scaling.replicas(null, () -> 0);
-            if (driver.remove(serviceId)) {
+            if (driver.remove(serviceId) && loginRemoved(serviceId)) {
                 deleted.remove(serviceId);
                 states.remove(serviceId);
             }
@@ -213,8 +218,9 @@ public class Reconciler {
         State state = states.computeIfAbsent(serviceId, id -> new State());
         int want = scaling.replicas(spec, () -> driver.observe(spec).replicas());
         String credential = want == 0 ? null : credential(spec, state);
-        if (want == 0 || credential != null) {
-            driver.apply(spec, want, credential);
+        KafkaLogin login = credential == null ? null : login(spec, state);
+        if (want == 0 || login != null) {
+            driver.apply(spec, want, credential, login);
         }
         publish(spec, state, want, driver.observe(spec));
     }
@@ -236,6 +242,35 @@ public class Reconciler {
             state.credentialRetry = Instant.now().plusSeconds(5);
             state.credentialError = new ServiceStatus.Error("BotCredential", String.valueOf(e.getMessage()), null);
             return null;
+        }
+    }
+
+    /** The replicas' Kafka login, or null (with the reason kept for the status) while Kafka cannot make it. */
+    private KafkaLogin login(ServiceSpec spec, State state) {
+        try {
+            return logins.of(spec.serviceId());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warnf("no Kafka login for the replicas of %s: %s", spec.name(), e.getMessage());
+            state.credentialRetry = Instant.now().plusSeconds(5);
+            state.credentialError = new ServiceStatus.Error("KafkaLogin", String.valueOf(e.getMessage()), null);
+            return null;
+        }
+    }
+
+    /** Whether the principal of a deleted service's replicas is gone (tried again next round if not). */
+    private boolean loginRemoved(String serviceId) {
+        try {
+            logins.remove(serviceId);
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warnf("the Kafka login of the replicas of %s is not removed yet: %s", serviceId, e.getMessage());
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.runnel.operator.replica;
 
+import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
 import java.util.Set;
@@ -26,8 +27,9 @@ public interface ReplicaDriver {
      *
      * @param botCredential the credential replicas run with (the service's bot); null when
      *                      {@code replicas} is 0
+     * @param kafkaLogin    the replicas' own Kafka login ({@link ReplicaLogins}); null when {@code replicas} is 0
      */
-    void apply(ServiceSpec spec, int replicas, String botCredential);
+    void apply(ServiceSpec spec, int replicas, String botCredential, KafkaLogin kafkaLogin);
 
     /** Removes all that runs a deleted service; true once nothing of it is left. */
     boolean remove(String serviceId);

@@ -26,9 +26,8 @@ class WorkBacklogTest {
         String halfTaken = "bl" + UUID.randomUUID().toString().substring(0, 8); // 10 sent over 3 partitions, 4 taken
         String allTaken = "bl" + UUID.randomUUID().toString().substring(0, 8);  // 5 sent, all taken
         String noTopic = "bl" + UUID.randomUUID().toString().substring(0, 8);   // never sent anything
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
-                     "bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+        try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(Topics.work(untouched), 1, (short) 1),
                     new NewTopic(Topics.work(halfTaken), 3, (short) 1),
                     new NewTopic(Topics.work(allTaken), 2, (short) 1))).all().get();

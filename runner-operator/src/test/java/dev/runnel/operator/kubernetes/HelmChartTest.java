@@ -92,6 +92,10 @@ class HelmChartTest {
             assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
             assertThat(container.getEnvFrom()).singleElement()
                     .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("runnel-config"));
+            if (!service.equals("gateway")) {
+                assertThat(env(container).get("RUNNEL_KAFKA_PASSWORD").getValueFrom().getSecretKeyRef().getName())
+                        .as(service + " logs in to Kafka with the password of the Secret").isEqualTo("runnel-kafka");
+            }
             assertThat(one(items, Service.class, "runnel-" + service).getSpec().getPorts().get(0).getPort())
                     .isEqualTo(container.getPorts().get(0).getContainerPort());
         }
@@ -99,6 +103,7 @@ class HelmChartTest {
         assertThat(config.getData()).containsEntry("RUNNEL_KAFKA", "kafka:9092")
                 .containsEntry("RUNNEL_JWKS_URL", "http://runnel-bot:8082/api/v1/.well-known/jwks.json")
                 .containsEntry("RUNNEL_API", "http://runnel-gateway:8080/api/v1")
+                .containsEntry("RUNNEL_KAFKA_USERNAME", "runnel")
                 .containsEntry("RUNNEL_QUOTA_SERVICES", "100").containsEntry("RUNNEL_QUOTA_GPU_REPLICAS", "4")
                 .containsEntry("RUNNEL_QUOTA_CONCURRENT_EXECUTIONS", "1000");
         Map<String, EnvVar> bot = env(one(items, Deployment.class, "runnel-bot").getSpec().getTemplate().getSpec()
@@ -107,6 +112,10 @@ class HelmChartTest {
         assertThat(bot.get("RUNNEL_BOT_SIGNING_KEY").getValueFrom().getSecretKeyRef().getOptional()).isTrue();
         assertThat(bot.get("RUNNEL_DB_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-postgresql");
 
+        Map<String, EnvVar> trigger = env(one(items, Deployment.class, "runnel-trigger").getSpec().getTemplate()
+                .getSpec().getContainers().get(0));
+        assertThat(trigger.get("RUNNEL_TRIGGER_PRODUCER_PASSWORD").getValueFrom().getSecretKeyRef().getOptional())
+                .isTrue();
         Deployment operator = one(items, Deployment.class, "runnel-operator");
         assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
         assertThat(operator.getSpec().getStrategy()).as("operators elect one: an upgrade may overlap them").isNull();

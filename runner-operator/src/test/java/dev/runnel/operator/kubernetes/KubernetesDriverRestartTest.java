@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import dev.runnel.contracts.KafkaLogin;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,8 +57,13 @@ public class KubernetesDriverRestartTest {
         String name = RunnelService.nameOf(id);
         KubernetesDriver first = new KubernetesDriver(client, "restart", settings);
         first.start();
-        first.apply(spec(id, 2), 2, "credential");
+        first.apply(spec(id, 2), 2, "credential", new KafkaLogin("replica-" + id, "kafka-secret"));
         assertThat(await(() -> client.apps().deployments().inNamespace("restart").withName(name).get())).isNotNull();
+        // the replicas' credentials are in the service's Secret, never in the Deployment
+        var secret = client.secrets().inNamespace("restart").withName(name + "-bot").get();
+        assertThat(secret.getData()).containsOnlyKeys("credential", "kafka-password");
+        assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get("kafka-password"))))
+                .isEqualTo("kafka-secret");
         first.close();
 
         client.apps().deployments().inNamespace("restart").withName(name).delete();

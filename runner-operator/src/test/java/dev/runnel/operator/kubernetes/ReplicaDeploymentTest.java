@@ -77,6 +77,11 @@ class ReplicaDeploymentTest {
                 .findFirst().orElseThrow();
         assertThat(credential.getValue()).isNull();
         assertThat(credential.getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-0123456789abcdef01234567-bot");
+        assertThat(env(runner, "RUNNEL_KAFKA_USERNAME")).isEqualTo("replica-0123456789abcdef01234567");
+        EnvVar kafkaPassword = runner.getEnv().stream().filter(e -> e.getName().equals("RUNNEL_KAFKA_PASSWORD"))
+                .findFirst().orElseThrow();
+        assertThat(kafkaPassword.getValue()).isNull();
+        assertThat(kafkaPassword.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("kafka-password");
         assertThat(runner.getReadinessProbe().getExec().getCommand()).containsExactly("test", "-f",
                 env(runner, "RUNNEL_READY_FILE"));
         assertThat(runner.getResources().getLimits()).containsEntry("cpu", new Quantity("2"))

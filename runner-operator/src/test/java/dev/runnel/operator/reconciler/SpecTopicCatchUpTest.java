@@ -29,12 +29,11 @@ class SpecTopicCatchUpTest {
     void aLoopIsCaughtUpOnlyAfterItsHandlerSawEveryRecordThatWasThere() throws Exception {
         String bootstrap = RunnelInfrastructure.kafka().bootstrapServers();
         String topic = "catch-up-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
         int before = 300;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
-                "bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < before; i++) {
                 producer.send(new ProducerRecord<>(topic, "service-" + i, "{}"));
             }

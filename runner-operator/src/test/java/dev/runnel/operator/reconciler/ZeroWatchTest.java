@@ -33,9 +33,8 @@ class ZeroWatchTest {
         String later = "zw-" + UUID.randomUUID();
         Queue<String> work = new ConcurrentLinkedQueue<>();
         Queue<String> watching = new ConcurrentLinkedQueue<>();
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
-                     "bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer());
+        try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer());
              ZeroWatch watch = new ZeroWatch(bootstrap, work::add, watching::add)) {
             admin.createTopics(List.of(new NewTopic(Topics.work(ran), 2, (short) 1),
                     new NewTopic(Topics.work(other), 1, (short) 1))).all().get();

@@ -1,5 +1,6 @@
 package dev.runnel.kit.kafka;
 
+import dev.runnel.contracts.KafkaLogin;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -7,11 +8,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The one place where the services make their Kafka clients (the runner, which does not carry
- * service-kit, has its own): every client gets the broker address and the settings every client of
- * the platform shares, then its own. Records are JSON strings, keys strings.
+ * service-kit, has its own): every client gets the broker address and the service's login
+ * ({@link KafkaLogin}, from {@code runnel.kafka.username} and {@code runnel.kafka.password}), then
+ * its own settings. Quarkus's own clients (the connector's channels, the health check) read the same
+ * login through the {@code kafka.*} properties of service-kit's {@code microprofile-config.properties}.
+ * Records are JSON strings, keys strings.
  */
 public final class KafkaClients {
 
@@ -44,9 +50,16 @@ public final class KafkaClients {
         return Admin.create(all);
     }
 
+    /** The service's login to Kafka; a service without one does not start its clients. */
+    public static KafkaLogin login() {
+        Config config = ConfigProvider.getConfig();
+        return new KafkaLogin(config.getOptionalValue("runnel.kafka.username", String.class).orElse(null),
+                config.getOptionalValue("runnel.kafka.password", String.class).orElse(null));
+    }
+
     /** What every client of the platform has. */
     private static Map<String, Object> common(String bootstrap) {
-        Map<String, Object> settings = new HashMap<>();
+        Map<String, Object> settings = new HashMap<>(login().settings());
         settings.put("bootstrap.servers", bootstrap);
         return settings;
     }

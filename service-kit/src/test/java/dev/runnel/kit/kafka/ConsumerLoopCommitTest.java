@@ -31,9 +31,8 @@ class ConsumerLoopCommitTest {
         String bootstrap = RunnelInfrastructure.kafka().bootstrapServers();
         String topic = "commits-" + UUID.randomUUID();
         String group = "commits-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
-                     "bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+        try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
             LongSupplier committed = () -> {
                 try {
