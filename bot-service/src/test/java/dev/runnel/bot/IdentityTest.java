@@ -166,6 +166,32 @@ class IdentityTest {
     }
 
     @Test
+    void aCredentialIssuedForAServiceLastsAsLongAsItsBinding() {
+        String owner = Calls.user("fay").token();
+        String project = Calls.project(owner);
+        String first = as(owner).put("/api/v1/projects/" + project + "/bots/default").then().statusCode(200)
+                .extract().path("id");
+        String second = as(owner).body(Map.of("name", "other", "returnCredentials", false))
+                .post("/api/v1/projects/" + project + "/bots").then().statusCode(201).extract().path("id");
+        String operator = Calls.token(Calls.fileKey("operator.key"));
+        String service = "svc" + System.nanoTime();
+        String bound = as(operator).body(Map.of("binding", service)).post("/api/v1/bots/" + first + "/credentials")
+                .then().statusCode(201).extract().path("key");
+        Calls.token(bound);
+        // the service now runs as another bot: the credential issued for it before stops working
+        String rebound = as(operator).body(Map.of("binding", service)).post("/api/v1/bots/" + second + "/credentials")
+                .then().statusCode(201).extract().path("key");
+        Calls.exchange(bound).statusCode(401).body("message", containsString("a new credential was issued for service"));
+        Calls.token(rebound);
+        // the service is deleted: its credential ends with it; only the operator may say so
+        as(owner).delete("/api/v1/bindings/" + service).then().statusCode(403);
+        as(operator).delete("/api/v1/bindings/" + service).then().statusCode(204);
+        Calls.exchange(rebound).statusCode(401).body("message", containsString(service + " was deleted"));
+        as(operator).body(Map.of("binding", "not a service id!")).post("/api/v1/bots/" + first + "/credentials")
+                .then().statusCode(400).body("field", equalTo("binding"));
+    }
+
+    @Test
     void rotationKeepsOldTokensValidAndPublishesBothKeys() {
         String before = Calls.adminToken();
         String kid = as(before).post("/api/v1/keys/rotate").then().statusCode(200).extract().path("kid");

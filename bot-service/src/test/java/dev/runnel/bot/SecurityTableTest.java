@@ -86,7 +86,9 @@ class SecurityTableTest {
             new Endpoint("DELETE /projects/{pid}/bots/{bot}", Access.PERSON_WRITER, 204,
                     (r, f, t) -> r.delete("/api/v1/projects/" + f.project() + "/bots/" + f.freshBot())),
             new Endpoint("POST /bots/{bot}/credentials", Access.OPERATOR, 201,
-                    (r, f, t) -> r.post("/api/v1/bots/" + f.botId() + "/credentials")));
+                    (r, f, t) -> r.post("/api/v1/bots/" + f.botId() + "/credentials")),
+            new Endpoint("DELETE /bindings/{service}", Access.OPERATOR, 204,
+                    (r, f, t) -> r.delete("/api/v1/bindings/some-service")));
 
     /**
      * A key of the caller's own to revoke: a new one, or for a bot (which may not make keys) the one

@@ -17,6 +17,7 @@ final class RouteTable {
             Map.entry("users", "bot"),
             Map.entry("projects", "bot"),
             Map.entry("bots", "bot"),
+            Map.entry("bindings", "bot"),
             Map.entry("keys", "bot"),
             Map.entry("executions", "execution"),
             Map.entry("triggers", "trigger"),

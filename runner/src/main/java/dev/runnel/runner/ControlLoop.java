@@ -34,6 +34,26 @@ final class ControlLoop implements Runnable {
 
     @Override
     public void run() {
+        while (!stopping.getAsBoolean()) {
+            try {
+                follow();
+            } catch (IOException | RuntimeException e) {
+                // without it, terminations go unheard: say so where the service's logs show it, and follow again
+                log.accept("control loop failed, following runner-control again: " + e);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void follow() throws IOException, InterruptedException {
         try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(config,
                 Map.of("auto.offset.reset", "latest"))) {
             List<TopicPartition> partitions = List.of();
@@ -50,10 +70,6 @@ final class ControlLoop implements Runnable {
                     calls.terminate(Json.mapper().readValue(record.value(), RunnerControl.class));
                 }
             }
-        } catch (IOException e) {
-            log.accept("control loop failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

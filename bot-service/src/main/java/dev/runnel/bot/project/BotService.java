@@ -21,6 +21,7 @@ public class BotService {
 
     public static final String DEFAULT_BOT = "default";
     private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
+    private static final Pattern BINDING = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
     private final BotRepository repository;
     private final ProjectRepository projectRepository;
@@ -86,15 +87,36 @@ public class BotService {
         users.delete(bot.id());
     }
 
-    /** A new credential for a bot's replicas; only the runner-operator may ask. */
+    /**
+     * A new credential of a bot for the replicas of one service ({@code binding}, the service id; the
+     * credentials issued for that service before are revoked), or with no binding, one more; only the
+     * runner-operator may ask.
+     */
     @Transactional
-    public UserService.CreatedKey issueCredential(String botIdOrName, Caller caller) {
+    public UserService.CreatedKey issueCredential(String botIdOrName, String binding, Caller caller) {
+        mustBeTheOperator(caller);
+        User bot = users.byIdOrName(botIdOrName).filter(u -> "bot".equals(u.kind()))
+                .orElseThrow(() -> Refusal.notFound("bot", botIdOrName));
+        if (binding == null) {
+            return users.newKey(bot.id(), "replica credential");
+        }
+        if (!BINDING.matcher(binding).matches()) {
+            throw Refusal.invalid("binding", "'" + binding + "' is not a service id");
+        }
+        return users.newBoundKey(bot.id(), binding);
+    }
+
+    /** The service of a binding was deleted: the credentials issued for it are revoked. */
+    @Transactional
+    public void endBinding(String binding, Caller caller) {
+        mustBeTheOperator(caller);
+        users.endBinding(binding);
+    }
+
+    private static void mustBeTheOperator(Caller caller) {
         if (!caller.isOperator()) {
             throw Refusal.notPermitted("only the runner-operator may fetch bot credentials");
         }
-        User bot = users.byIdOrName(botIdOrName).filter(u -> "bot".equals(u.kind()))
-                .orElseThrow(() -> Refusal.notFound("bot", botIdOrName));
-        return users.newKey(bot.id(), "replica credential");
     }
 
     /** A bot's home project, or null when the user is not a bot. */

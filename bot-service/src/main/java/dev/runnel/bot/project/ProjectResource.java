@@ -1,8 +1,12 @@
 package dev.runnel.bot.project;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.runnel.bot.token.Caller;
 import dev.runnel.bot.token.CallerContext;
 import dev.runnel.bot.user.UserService;
+import dev.runnel.contracts.Json;
 import dev.runnel.kit.error.Refusal;
+import dev.runnel.kit.web.ProblemMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -135,11 +139,32 @@ public class ProjectResource {
         return Response.noContent().build();
     }
 
+    /** {@code POST /bots/{botId}/credentials} body: the service the credential is for (optional). */
+    public record CredentialFor(String binding) {
+    }
+
     @POST
     @Path("bots/{botId}/credentials")
     @Consumes(MediaType.WILDCARD)
-    public Response credential(@PathParam("botId") String botId) {
-        UserService.CreatedKey key = bots.issueCredential(botId, caller.current());
+    public Response credential(@PathParam("botId") String botId, String body) {
+        // any content type, or none: the body is optional, and read only once the caller is known
+        Caller who = caller.current();
+        String binding = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                binding = Json.mapper().readValue(body, CredentialFor.class).binding();
+            } catch (JsonProcessingException e) {
+                throw ProblemMapper.invalid(e);
+            }
+        }
+        UserService.CreatedKey key = bots.issueCredential(botId, binding, who);
         return Response.status(201).entity(key).build();
+    }
+
+    @DELETE
+    @Path("bindings/{serviceId}")
+    public Response endBinding(@PathParam("serviceId") String serviceId) {
+        bots.endBinding(serviceId, caller.current());
+        return Response.noContent().build();
     }
 }

@@ -82,6 +82,17 @@ public class UserRepository {
                 keyId, userId) > 0;
     }
 
+    /** Marks a key as the credential of one service's replicas. */
+    public void bind(String keyId, String binding) {
+        db.update("UPDATE api_keys SET binding = ? WHERE id = ?", binding, keyId);
+    }
+
+    /** Revokes the keys issued for a binding; how many there were. */
+    public int revokeBinding(String binding, String reason) {
+        return db.update("UPDATE api_keys SET revoked_at = now(), revoked_reason = ? WHERE binding = ?"
+                + " AND revoked_at IS NULL", reason, binding);
+    }
+
     public void revokeAll(String userId, String reason) {
         db.update("UPDATE api_keys SET revoked_at = now(), revoked_reason = ? WHERE user_id = ? AND revoked_at IS NULL",
                 reason, userId);

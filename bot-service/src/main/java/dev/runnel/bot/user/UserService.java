@@ -116,6 +116,24 @@ public class UserService {
         }
     }
 
+    /**
+     * A new key of {@code userId} for one service's replicas ({@code binding}, the service id): the
+     * keys issued for the binding before, whoever they belonged to, are revoked.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public CreatedKey newBoundKey(String userId, String binding) {
+        repository.revokeBinding(binding, "a new credential was issued for service " + binding);
+        CreatedKey key = newKey(userId, "service " + binding);
+        repository.bind(key.id(), binding);
+        return key;
+    }
+
+    /** Revokes the keys of a binding that ended (its service was deleted). */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void endBinding(String binding) {
+        repository.revokeBinding(binding, "service " + binding + " was deleted");
+    }
+
     @Transactional(Transactional.TxType.REQUIRED)
     public void revokeAll(String userId, String reason) {
         repository.revokeAll(userId, reason);

@@ -145,6 +145,14 @@ public class KubernetesDriver implements ReplicaDriver {
     }
 
     @Override
+    public java.util.Optional<String> storedCredential(String serviceId) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(RunnelService.nameOf(serviceId) + "-bot").get();
+        return java.util.Optional.ofNullable(secret == null || secret.getData() == null ? null
+                : secret.getData().get(ReplicaDeployment.CREDENTIAL_KEY))
+                .map(encoded -> new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
+    }
+
+    @Override
     public boolean remove(String serviceId) {
         String name = RunnelService.nameOf(serviceId);
         credentials.remove(name);

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,7 @@ public class LocalProcessDriver implements ReplicaDriver {
         final Deque<Instant> crashes = new ArrayDeque<>();
         Instant nextStart = Instant.EPOCH;
         ServiceStatus.Error error;
+        String credential;
     }
 
     public LocalProcessDriver(OperatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String kafka,
@@ -132,6 +134,10 @@ public class LocalProcessDriver implements ReplicaDriver {
     @Override
     public void apply(ServiceSpec spec, int want, String botCredential, KafkaLogin kafkaLogin) {
         Service service = services.computeIfAbsent(spec.serviceId(), id -> new Service());
+        if (botCredential != null && !botCredential.equals(service.credential)) {
+            keep(spec.serviceId(), botCredential);
+            service.credential = botCredential;
+        }
         Instant now = Instant.now();
         for (LocalReplica replica : service.replicas) {
             if (!replica.alive()) {
@@ -199,6 +205,34 @@ public class LocalProcessDriver implements ReplicaDriver {
             service.crashes.clear();
         }
         return new Observed(ready, service.error, current.size());
+    }
+
+    /** Where the service's bot credential is kept for the next operator: its folder, readable by the owner only. */
+    private Path credentialFile(String serviceId) {
+        return Path.of(config.home()).toAbsolutePath().resolve("replicas").resolve(serviceId).resolve("bot.credential");
+    }
+
+    private void keep(String serviceId, String credential) {
+        try {
+            Path file = credentialFile(serviceId);
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, credential);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("cannot keep the bot credential of %s: %s", serviceId, e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<String> storedCredential(String serviceId) {
+        try {
+            Path file = credentialFile(serviceId);
+            return Files.exists(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -9,65 +9,107 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Credentials of services' bots for their replicas: only the operator may have bot-service issue them.
- * One per bot, reused by its replicas; a credential is checked again (exchanged) when it was last
- * checked longer ago than {@link #RECHECK}, and one that bot-service refuses (the bot was removed
- * or demoted, which revokes its keys) is replaced by a new one.
+ * The bot credential each service's replicas run with: only the operator may have bot-service issue
+ * one, for one service (its binding, ADR 14). It is issued once per binding and kept with the
+ * replicas (the service's Secret, or its folder for local replicas), so that another operator, or
+ * the same one after a restart, takes it up instead of issuing another. A credential is checked
+ * again (exchanged) when it was last checked longer ago than {@link #RECHECK}; one that bot-service
+ * refuses (revoked: the bot was removed or demoted) or that is another bot's (the service now runs as
+ * another bot) is replaced, and issuing the new one revokes the old. A deleted service's binding is
+ * ended, which revokes its credential.
  */
 @ApplicationScoped
 public class BotCredentials {
 
-    private final OperatorConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final Duration RECHECK = Duration.ofSeconds(30);
 
-    private record Known(String credential, Instant checkedAt) {
+    private record Known(String bot, String credential, Instant checkedAt) {
     }
 
-    private final Map<String, Known> byBot = new ConcurrentHashMap<>();
+    private final OperatorConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Known> byService = new ConcurrentHashMap<>();
 
     public BotCredentials(OperatorConfig config) {
         this.config = config;
     }
 
-    /** A credential of the bot (one per bot, reused by its replicas). */
-    public String of(String botUserName) throws IOException, InterruptedException {
-        Known known = byBot.get(botUserName);
-        if (known != null && Instant.now().isBefore(known.checkedAt().plus(RECHECK))) {
+    /**
+     * The credential of {@code bot} for the replicas of {@code serviceId}; {@code stored} is the one
+     * kept with its replicas, if any.
+     */
+    public String of(String serviceId, String bot, Supplier<Optional<String>> stored)
+            throws IOException, InterruptedException {
+        Known known = byService.get(serviceId);
+        if (known != null && known.bot().equals(bot) && Instant.now().isBefore(known.checkedAt().plus(RECHECK))) {
             return known.credential();
         }
-        if (known != null && stillAccepted(known.credential())) {
-            byBot.put(botUserName, new Known(known.credential(), Instant.now()));
-            return known.credential();
+        String candidate = known != null ? known.credential() : stored.get().orElse(null);
+        if (candidate != null && (known == null || known.bot().equals(bot)) && stillOf(candidate, bot)) {
+            byService.put(serviceId, new Known(bot, candidate, Instant.now()));
+            return candidate;
         }
-        String token = call("/token", null, Map.of("apiKey", config.operatorKey())).get("access_token").asText();
-        String credential = call("/bots/" + botUserName + "/credentials", token, null).get("key").asText();
-        byBot.put(botUserName, new Known(credential, Instant.now()));
+        String credential = call("/bots/" + bot + "/credentials", operatorToken(), Map.of("binding", serviceId))
+                .get("key").asText();
+        byService.put(serviceId, new Known(bot, credential, Instant.now()));
         return credential;
     }
 
-    /** Whether bot-service still takes the credential; an answer of any other kind counts as yes. */
-    private boolean stillAccepted(String credential) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(post("/token", null, Map.of("apiKey", credential)),
+    /** The service was deleted: its binding ends, and with it its credential. */
+    public void end(String serviceId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/bindings/" + serviceId, operatorToken(), null)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("/bindings/" + serviceId + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        byService.remove(serviceId);
+    }
+
+    /**
+     * Whether bot-service still takes the credential as {@code bot}'s: false when it is refused as
+     * unknown or revoked, or is another bot's; an answer of any other kind (a demoted bot, bot-service
+     * away) counts as yes, and the replicas say what is wrong.
+     */
+    private boolean stillOf(String credential, String bot) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/token", null, Map.of("apiKey", credential)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() != 401;
+        if (response.statusCode() == 401) {
+            return false;
+        }
+        if (response.statusCode() != 200) {
+            return true;
+        }
+        String token = Json.mapper().readTree(response.body()).path("access_token").asText();
+        JsonNode claims = Json.mapper().readTree(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+                StandardCharsets.UTF_8));
+        return bot.equals(claims.path("preferred_username").asText()) || bot.equals(claims.path("sub").asText());
+    }
+
+    private String operatorToken() throws IOException, InterruptedException {
+        return call("/token", null, Map.of("apiKey", config.operatorKey())).get("access_token").asText();
     }
 
     private JsonNode call(String path, String token, Object body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(post(path, token, body), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request(path, token, body).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
         }
         return Json.mapper().readTree(response.body());
     }
 
-    private HttpRequest post(String path, String token, Object body) throws IOException {
+    private HttpRequest.Builder request(String path, String token, Object body) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.api() + path))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody()
@@ -75,6 +117,6 @@ public class BotCredentials {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return request.build();
+        return request;
     }
 }

@@ -231,7 +231,8 @@ public class Reconciler {
             return null;
         }
         try {
-            String credential = credentials.of(spec.botUserName());
+            String credential = credentials.of(spec.serviceId(), spec.botUserName(),
+                    () -> driver.storedCredential(spec.serviceId()));
             state.credentialError = null;
             return credential;
         } catch (Exception e) {
@@ -260,10 +261,14 @@ public class Reconciler {
         }
     }
 
-    /** Whether the principal of a deleted service's replicas is gone (tried again next round if not). */
+    /**
+     * Whether the principal of a deleted service's replicas is gone, and its bot credential revoked
+     * (tried again next round if not).
+     */
     private boolean loginRemoved(String serviceId) {
         try {
             logins.remove(serviceId);
+            credentials.end(serviceId);
             return true;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

@@ -3,6 +3,7 @@ package dev.runnel.operator.replica;
 import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.ServiceStatus;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,6 +31,9 @@ public interface ReplicaDriver {
      * @param kafkaLogin    the replicas' own Kafka login ({@link ReplicaLogins}); null when {@code replicas} is 0
      */
     void apply(ServiceSpec spec, int replicas, String botCredential, KafkaLogin kafkaLogin);
+
+    /** The bot credential kept with the service's replicas (by an earlier operator, say), if any. */
+    Optional<String> storedCredential(String serviceId);
 
     /** Removes all that runs a deleted service; true once nothing of it is left. */
     boolean remove(String serviceId);

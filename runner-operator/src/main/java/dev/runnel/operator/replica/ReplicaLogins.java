@@ -3,6 +3,7 @@ package dev.runnel.operator.replica;
 import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.KafkaClients;
+import dev.runnel.kit.kafka.KafkaTopics;
 import dev.runnel.operator.OperatorConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
@@ -70,6 +73,11 @@ public class ReplicaLogins {
     public KafkaLogin of(String serviceId) throws ExecutionException, InterruptedException, TimeoutException {
         KafkaLogin login = new KafkaLogin(username(serviceId), password(serviceId));
         if (!made.contains(serviceId)) {
+            // a replica may not create topics: those it reads and writes are there before it starts
+            for (String topic : List.of(Topics.RUNNER_CONTROL, Topics.EXECUTION_STATUS, Topics.EXECUTION_LOGS,
+                    Topics.REPLICA_HEARTBEATS)) {
+                KafkaTopics.createIfMissing(admin(), new NewTopic(topic, Optional.empty(), Optional.empty()));
+            }
             admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(login.username(),
                     new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, SCRAM_ITERATIONS), login.password())))
                     .all().get(10, TimeUnit.SECONDS);
