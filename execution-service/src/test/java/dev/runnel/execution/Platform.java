@@ -50,7 +50,8 @@ final class Platform {
 
     static synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(Map.of("acks", "all")), new StringSerializer(), new StringSerializer());
+            producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(Map.of("acks", "all")),
+                    new StringSerializer(), new StringSerializer());
         }
         return producer;
     }

@@ -44,9 +44,9 @@ final class ScriptedReplica implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(RunnelInfrastructure.kafka().clientSettings(Map.of("group.id", replicaId,
-                "auto.offset.reset", "earliest", "metadata.max.age.ms", "1000")), new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(RunnelInfrastructure.kafka().clientSettings(
+                Map.of("group.id", replicaId, "auto.offset.reset", "earliest", "metadata.max.age.ms", "1000")),
+                new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.work(serviceId), Topics.RUNNER_CONTROL));
             long lastBeat = 0;
             while (running) {

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +23,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** The platform's principal; its password is new for each broker. */
     public static final String PLATFORM = "runnel";
 
-    private final String password = java.util.UUID.randomUUID().toString().replace("-", "");
+    private final String password = UUID.randomUUID().toString().replace("-", "");
     private final Path dir;
     private final Path log;
     private final int port;
@@ -154,8 +156,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** What a client of the tests needs to reach this broker (address and login), and {@code more}. */
-    public java.util.Map<String, Object> clientSettings(java.util.Map<String, ?> more) {
-        java.util.Map<String, Object> settings = new java.util.HashMap<>();
+    public Map<String, Object> clientSettings(Map<String, ?> more) {
+        Map<String, Object> settings = new HashMap<>();
         settings.put("security.protocol", "SASL_PLAINTEXT");
         settings.put("sasl.mechanism", "SCRAM-SHA-256");
         settings.put("sasl.jaas.config", jaas());
@@ -164,13 +166,13 @@ public final class KafkaBroker implements AutoCloseable {
         return settings;
     }
 
-    public java.util.Map<String, Object> clientSettings() {
-        return clientSettings(java.util.Map.of());
+    public Map<String, Object> clientSettings() {
+        return clientSettings(Map.of());
     }
 
     /** The environment that gives a process the platform's login ({@code RUNNEL_KAFKA_USERNAME}, ...). */
-    public java.util.Map<String, String> loginEnvironment() {
-        return java.util.Map.of("RUNNEL_KAFKA_USERNAME", PLATFORM, "RUNNEL_KAFKA_PASSWORD", password);
+    public Map<String, String> loginEnvironment() {
+        return Map.of("RUNNEL_KAFKA_USERNAME", PLATFORM, "RUNNEL_KAFKA_PASSWORD", password);
     }
 
     @Override

@@ -54,7 +54,8 @@ final class World {
 
     static synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(Map.of("acks", "all")), new StringSerializer(), new StringSerializer());
+            producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(Map.of("acks", "all")),
+                    new StringSerializer(), new StringSerializer());
         }
         return producer;
     }

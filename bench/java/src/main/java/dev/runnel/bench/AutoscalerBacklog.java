@@ -37,7 +37,8 @@ public final class AutoscalerBacklog {
             ids.add(String.format("bench%s%06d", run, i));
         }
         try (Admin admin = Admin.create(BenchKafka.client(bootstrap, Map.of()));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(BenchKafka.client(bootstrap, Map.of("linger.ms", "5")), new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = new KafkaProducer<>(
+                     BenchKafka.client(bootstrap, Map.of("linger.ms", "5")), new StringSerializer(), new StringSerializer())) {
             List<NewTopic> topics = ids.stream().map(id -> new NewTopic(Topics.work(id), 2, (short) 1)).toList();
             admin.createTopics(topics).all().get();
             for (int i = 0; i < services; i++) {

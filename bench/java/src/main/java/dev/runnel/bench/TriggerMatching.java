@@ -63,7 +63,8 @@ public final class TriggerMatching {
                              new org.apache.kafka.common.serialization.StringDeserializer(),
                              new org.apache.kafka.common.serialization.StringDeserializer());
              org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
-                     new org.apache.kafka.clients.producer.KafkaProducer<>(BenchKafka.client(kafka, Map.of("acks", "all", "linger.ms", "5")),
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(
+                             BenchKafka.client(kafka, Map.of("acks", "all", "linger.ms", "5")),
                              new org.apache.kafka.common.serialization.StringSerializer(),
                              new org.apache.kafka.common.serialization.StringSerializer())) {
             requests.subscribe(List.of(Topics.EXECUTION_REQUESTS));

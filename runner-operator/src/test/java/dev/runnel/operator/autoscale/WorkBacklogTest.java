@@ -27,7 +27,8 @@ class WorkBacklogTest {
         String allTaken = "bl" + UUID.randomUUID().toString().substring(0, 8);  // 5 sent, all taken
         String noTopic = "bl" + UUID.randomUUID().toString().substring(0, 8);   // never sent anything
         try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
-             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                     new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(Topics.work(untouched), 1, (short) 1),
                     new NewTopic(Topics.work(halfTaken), 3, (short) 1),
                     new NewTopic(Topics.work(allTaken), 2, (short) 1))).all().get();

@@ -33,7 +33,8 @@ class SpecTopicCatchUpTest {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
         int before = 300;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < before; i++) {
                 producer.send(new ProducerRecord<>(topic, "service-" + i, "{}"));
             }

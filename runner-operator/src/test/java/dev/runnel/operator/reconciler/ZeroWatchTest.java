@@ -34,7 +34,8 @@ class ZeroWatchTest {
         Queue<String> work = new ConcurrentLinkedQueue<>();
         Queue<String> watching = new ConcurrentLinkedQueue<>();
         try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
-             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                     new StringSerializer(), new StringSerializer());
              ZeroWatch watch = new ZeroWatch(bootstrap, work::add, watching::add)) {
             admin.createTopics(List.of(new NewTopic(Topics.work(ran), 2, (short) 1),
                     new NewTopic(Topics.work(other), 1, (short) 1))).all().get();

@@ -32,7 +32,8 @@ class ConsumerLoopCommitTest {
         String topic = "commits-" + UUID.randomUUID();
         String group = "commits-" + UUID.randomUUID();
         try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
-             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                     new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
             LongSupplier committed = () -> {
                 try {

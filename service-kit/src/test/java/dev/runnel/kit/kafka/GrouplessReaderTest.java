@@ -30,7 +30,8 @@ class GrouplessReaderTest {
         String bootstrap = RunnelInfrastructure.kafka().bootstrapServers();
         String topic = "reader-" + UUID.randomUUID();
         try (Admin admin = Admin.create(RunnelInfrastructure.kafka().clientSettings());
-             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                     new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
             for (int p = 0; p < 3; p++) {
                 producer.send(new ProducerRecord<>(topic, p, "old", "{}")).get();

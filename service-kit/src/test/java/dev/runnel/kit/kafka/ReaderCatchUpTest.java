@@ -34,7 +34,8 @@ class ReaderCatchUpTest {
             assertThat(reader.awaitCaughtUp(Duration.ofSeconds(10))).as("nothing there: caught up").isTrue();
 
             try (Admin admin = KafkaClients.admin(bootstrap);
-                 KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(), new StringSerializer(), new StringSerializer())) {
+                 KafkaProducer<String, String> producer = new KafkaProducer<>(RunnelInfrastructure.kafka().clientSettings(),
+                         new StringSerializer(), new StringSerializer())) {
                 // a broker that creates topics on first use has made it at the reader's look already
                 KafkaTopics.createIfMissing(admin, new NewTopic(topic, 1, (short) 1));
                 producer.send(new ProducerRecord<>(topic, "first", "{}")).get();
