@@ -12,7 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code runnel.quota.concurrent-executions}. Creating an execution is the hot path, so the open
  * executions are not counted at each one: each instance counts a project's at most once per
  * {@link #RECOUNT} and adds the ones it created since. The limit is kept to within what the other
- * instances create in that time.
+ * instances create in that time. The default leaves room for a pipeline's batch (thousands queued
+ * at once is what a data team does); it bounds what one project can pile onto the shared platform.
  */
 @ApplicationScoped
 public class RunningLimit {
@@ -28,7 +29,7 @@ public class RunningLimit {
     }
 
     public RunningLimit(ExecutionRepository executions,
-                        @ConfigProperty(name = "runnel.quota.concurrent-executions", defaultValue = "1000") int limit) {
+                        @ConfigProperty(name = "runnel.quota.concurrent-executions", defaultValue = "100000") int limit) {
         this.executions = executions;
         this.limit = limit;
     }

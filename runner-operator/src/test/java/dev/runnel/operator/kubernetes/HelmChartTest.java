@@ -105,7 +105,7 @@ class HelmChartTest {
                 .containsEntry("RUNNEL_API", "http://runnel-gateway:8080/api/v1")
                 .containsEntry("RUNNEL_KAFKA_USERNAME", "runnel")
                 .containsEntry("RUNNEL_QUOTA_SERVICES", "100").containsEntry("RUNNEL_QUOTA_GPU_REPLICAS", "4")
-                .containsEntry("RUNNEL_QUOTA_CONCURRENT_EXECUTIONS", "1000");
+                .containsEntry("RUNNEL_QUOTA_CONCURRENT_EXECUTIONS", "100000");
         Map<String, EnvVar> bot = env(one(items, Deployment.class, "runnel-bot").getSpec().getTemplate().getSpec()
                 .getContainers().get(0));
         assertThat(bot.get("RUNNEL_BOT_ADMIN_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-auth");
