@@ -59,7 +59,10 @@ def fixture():
 def start_open_registry():
     env = dict(os.environ, RUNNEL_AUTH_ENABLED="false", QUARKUS_HTTP_PORT=str(OPEN_PORT),
                RUNNEL_DB_URL="jdbc:postgresql://127.0.0.1:%s/runnel" % os.environ.get("RUNNEL_PG_PORT", "5432"),
-               RUNNEL_KAFKA="localhost:%s" % os.environ.get("RUNNEL_KAFKA_PORT", "9092"))
+               RUNNEL_KAFKA="localhost:%s" % os.environ.get("RUNNEL_KAFKA_PORT", "9092"),
+               RUNNEL_DB_PASSWORD=open(os.path.join(STATE, "pg.password")).read().strip(),
+               RUNNEL_KAFKA_USERNAME="registry-service",
+               RUNNEL_KAFKA_PASSWORD=open(os.path.join(STATE, "kafka", "registry-service.password")).read().strip())
     log = open(os.path.join(STATE, "logs", "bench-open-registry.log"), "w")
     process = subprocess.Popen(["java", "-Xmx384m", "-XX:+UseSerialGC", "-jar",
                                 os.path.join(ROOT, "registry-service/target/quarkus-app/quarkus-run.jar")],

@@ -136,3 +136,10 @@ spec:
       optional: true
       {{- end }}
 {{- end -}}
+
+{{/* A service's login on the bus: its principal, and that principal's password from the Kafka Secret. */}}
+{{- define "runnel.kafkaEnv" -}}
+- name: RUNNEL_KAFKA_USERNAME
+  value: {{ .principal | quote }}
+{{ include "runnel.secretEnv" (dict "name" "RUNNEL_KAFKA_PASSWORD" "secret" .root.Values.kafka.existingSecret "key" .principal) }}
+{{- end -}}

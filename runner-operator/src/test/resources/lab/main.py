@@ -1,5 +1,7 @@
 """Functions that let the operator's tests look at replicas from the inside."""
 import os
+import socket
+import struct
 import threading
 import time
 
@@ -39,3 +41,24 @@ class ServiceRunner(runnel.BaseServiceRunner):
     def environment(self):
         """What code in a replica can read of its environment."""
         return dict(os.environ)
+
+    def look_around(self, paths, port):
+        """What code in a replica can reach of the machine: files, processes, the database."""
+        seen = {"uid": os.getuid(), "files": {}}
+        for path in paths:
+            try:
+                with open(path) as f:
+                    f.read(1)
+                seen["files"][path] = "read"
+            except OSError as e:
+                seen["files"][path] = "refused: %s" % e.strerror
+        seen["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+        # PostgreSQL's answer to a start-up message for user postgres: 0 lets it in, anything else asks
+        # for a password (10: SCRAM)
+        startup = b"user\0postgres\0database\0runnel\0\0"
+        message = struct.pack("!ii", 8 + len(startup), 196608) + startup
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as db:
+            db.sendall(message)
+            kind, _, code = struct.unpack("!cii", db.recv(9))
+        seen["database"] = {"message": kind.decode(), "authentication": code}
+        return seen

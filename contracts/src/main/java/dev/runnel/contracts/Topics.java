@@ -18,6 +18,9 @@ public final class Topics {
     /** Records a consumer on SmallRye's connector could not handle (its channels name it in their config). */
     public static final String DEAD_LETTERS = "runnel.dead-letters.v1";
 
+    /** What every work topic's name starts with. */
+    public static final String WORK_PREFIX = "runnel.work.";
+
     /** Header with the unique id of a message; consumers are idempotent on it. */
     public static final String HEADER_EVENT_ID = "runnel-event-id";
     /** W3C trace context header. */
@@ -28,7 +31,7 @@ public final class Topics {
 
     /** The work topic of one service. */
     public static String work(String serviceId) {
-        return "runnel.work." + serviceId + ".v1";
+        return WORK_PREFIX + serviceId + ".v1";
     }
 
     /** The consumer group in which a service's replicas share its work topic. */

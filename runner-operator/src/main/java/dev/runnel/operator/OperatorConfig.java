@@ -40,6 +40,14 @@ public interface OperatorConfig {
     /** Where the Python {@code runnel} package is, for local replicas. */
     String runtimeDir();
 
+    /**
+     * Whether local replicas run in a sandbox (ADR 16): namespaces of their own that hide the state
+     * folder and every process but theirs, with no capabilities. Off only on a machine that cannot make
+     * one, and only for code you trust: replicas then see what the operator sees.
+     */
+    @WithDefault("true")
+    boolean localSandbox();
+
     /** The python3 replicas run. */
     @WithDefault("python3")
     String python();

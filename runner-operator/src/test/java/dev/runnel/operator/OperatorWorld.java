@@ -1,6 +1,5 @@
 package dev.runnel.operator;
 
-import dev.runnel.testsupport.PostgresCluster;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
 import dev.runnel.testsupport.ServiceProcess;
@@ -32,8 +31,6 @@ public class OperatorWorld extends RunnelPlatform {
             if (gateway == null) {
                 String bot = botServiceUrl();
                 Map<String, String> env = Map.of(
-                        "RUNNEL_DB_URL", RunnelInfrastructure.postgres().jdbcUrl(),
-                        "RUNNEL_DB_USER", PostgresCluster.USER,
                         "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
                         "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
                         "RUNNEL_BOT_URL", bot);

@@ -3,6 +3,7 @@ package dev.runnel.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runnel.contracts.BusGrants;
 import dev.runnel.contracts.ExecutionStatus;
 import dev.runnel.contracts.ExecutionStatusUpdate;
 import dev.runnel.contracts.Json;
@@ -62,9 +63,9 @@ class ReplicaBusAccessTest {
         Map<String, String> env = seen.getMap("output");
         // the replica has its own login, and none of the operator's secrets
         assertThat(env.get("RUNNEL_KAFKA_USERNAME")).isEqualTo("replica-" + mine);
-        assertThat(env).doesNotContainKeys("RUNNEL_OPERATOR_KEY", "RUNNEL_DB_PASSWORD", "RUNNEL_DB_URL",
-                "RUNNEL_TRIGGER_PRODUCER_PASSWORD");
-        assertThat(env.get("RUNNEL_KAFKA_PASSWORD")).isNotEqualTo(RunnelInfrastructure.kafka().password());
+        assertThat(env).doesNotContainKeys("RUNNEL_OPERATOR_KEY", "RUNNEL_DB_PASSWORD", "RUNNEL_DB_URL");
+        assertThat(env.get("RUNNEL_KAFKA_PASSWORD")).isNotEqualTo(RunnelInfrastructure.kafka().password())
+                .isNotEqualTo(RunnelInfrastructure.kafka().login(BusGrants.RUNNER_OPERATOR).password());
 
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(client(env, Map.of()),
                 new StringSerializer(), new StringSerializer())) {

@@ -25,10 +25,11 @@ final class KafkaClients {
         return new KafkaProducer<>(all, new StringSerializer(), new StringSerializer());
     }
 
-    /** A consumer that commits only what the replica says it took. */
+    /** A consumer that commits only what the replica says it took; it creates no topic (a replica may not). */
     static KafkaConsumer<String, String> consumer(RunnerConfig config, Map<String, Object> settings) {
         Map<String, Object> all = common(config);
         all.put("enable.auto.commit", "false");
+        all.put("allow.auto.create.topics", "false");
         all.putAll(settings);
         return new KafkaConsumer<>(all, new StringDeserializer(), new StringDeserializer());
     }

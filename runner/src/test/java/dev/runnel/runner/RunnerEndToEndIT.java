@@ -8,7 +8,6 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.Topics;
 import dev.runnel.testsupport.Eventually;
 import dev.runnel.testsupport.Identities;
-import dev.runnel.testsupport.PostgresCluster;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
 import dev.runnel.testsupport.ServiceProcess;
@@ -47,8 +46,6 @@ class RunnerEndToEndIT {
     static void platform() {
         String bot = RunnelPlatform.botServiceUrl();
         Map<String, String> env = Map.of(
-                "RUNNEL_DB_URL", RunnelInfrastructure.postgres().jdbcUrl(),
-                "RUNNEL_DB_USER", PostgresCluster.USER,
                 "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
                 "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
                 "RUNNEL_BOT_URL", bot);

@@ -1,5 +1,7 @@
 package dev.runnel.testsupport;
 
+import dev.runnel.contracts.BusGrants;
+import dev.runnel.contracts.KafkaLogin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,21 +11,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A real Kafka broker in KRaft mode (broker and controller in one process), run as a child JVM of
  * the tests on fixed ports, so that a test can stop it and bring it back at the same address with
  * its data, as an outage would. It is secured as Runnel's brokers are (ADR 15): clients log in with
- * SASL SCRAM-SHA-256, and a principal may do only what ACLs grant it; {@link #PLATFORM}, the
- * platform's services and the tests, is a super user.
+ * SASL SCRAM-SHA-256, and a principal may do only what ACLs grant it. Each platform service logs in as
+ * its own principal with the grants of contracts' {@link BusGrants} ({@link #login(String)}); {@link #PLATFORM},
+ * the administrator, is a super user that the tests' own fixtures use.
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    /** The platform's principal; its password is new for each broker. */
+    /** The administrator's principal; its password is new for each broker. */
     public static final String PLATFORM = "runnel";
 
     private final String password = UUID.randomUUID().toString().replace("-", "");
+    /** the password of each of the platform's principals, by principal */
+    private final Map<String, String> passwords = new HashMap<>();
     private final Path dir;
     private final Path log;
     private final int port;
@@ -44,9 +52,25 @@ public final class KafkaBroker implements AutoCloseable {
                     Processes.freePort());
             broker.format();
             broker.resume();
+            broker.grant();
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes the platform's principals and their grants, as {@code ./runnel up} and the chart's bus-setup Job do. */
+    private void grant() {
+        for (String principal : BusGrants.PRINCIPALS) {
+            passwords.put(principal, UUID.randomUUID().toString().replace("-", ""));
+        }
+        try (Admin admin = Admin.create(clientSettings())) {
+            BusGrants.apply(admin, passwords);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot make the platform's principals: " + e.getMessage(), e);
         }
     }
 
@@ -170,9 +194,24 @@ public final class KafkaBroker implements AutoCloseable {
         return clientSettings(Map.of());
     }
 
-    /** The environment that gives a process the platform's login ({@code RUNNEL_KAFKA_USERNAME}, ...). */
+    /** The environment that gives a process the administrator's login ({@code RUNNEL_KAFKA_USERNAME}, ...). */
     public Map<String, String> loginEnvironment() {
         return Map.of("RUNNEL_KAFKA_USERNAME", PLATFORM, "RUNNEL_KAFKA_PASSWORD", password);
+    }
+
+    /** The login of one of the platform's principals ({@link BusGrants#PRINCIPALS}). */
+    public KafkaLogin login(String principal) {
+        String secret = passwords.get(principal);
+        if (secret == null) {
+            throw new IllegalArgumentException("no principal " + principal + " on this broker");
+        }
+        return new KafkaLogin(principal, secret);
+    }
+
+    /** The environment that gives a service's process its own login. */
+    public Map<String, String> loginEnvironment(String principal) {
+        KafkaLogin login = login(principal);
+        return Map.of(KafkaLogin.USERNAME_VARIABLE, login.username(), KafkaLogin.PASSWORD_VARIABLE, login.password());
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class PostgresCluster implements AutoCloseable {
     public static final String DATABASE = "runnel";
     public static final String USER = "postgres";
 
+    private final String password = java.util.UUID.randomUUID().toString().replace("-", "");
     private final Path dir;
     private final Path log;
     private final int port;
@@ -48,14 +49,21 @@ public final class PostgresCluster implements AutoCloseable {
         if (Processes.isRoot()) {
             Processes.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), dir.resolve("chown.log"));
         }
-        Processes.run(asOwner(binary("initdb"), "-D", data.toString(), "-A", "trust", "-U", USER, "-E", "UTF8",
-                "--no-sync"), log);
+        // passwords, as ./runnel's cluster: a replica on this machine reaches the port, and must not get in
+        Path passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, password);
+        if (Processes.isRoot()) {
+            Processes.run(List.of("chown", "postgres:postgres", passwordFile.toString()), dir.resolve("chown.log"));
+        }
+        Processes.run(asOwner(binary("initdb"), "-D", data.toString(), "-A", "scram-sha-256", "--pwfile",
+                passwordFile.toString(), "-U", USER, "-E", "UTF8", "--no-sync"), log);
+        Files.delete(passwordFile);
         Processes.run(asOwner(binary("pg_ctl"), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "60",
                 "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
                         + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
                 "start"), dir.resolve("pg_ctl.log"));
         Processes.awaitPort(port, Duration.ofSeconds(30), null, log);
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "")) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, password)) {
             c.createStatement().execute("CREATE DATABASE " + DATABASE);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the database: " + e.getMessage(), e);
@@ -81,6 +89,16 @@ public final class PostgresCluster implements AutoCloseable {
         return name;
     }
 
+    /** The password of {@link #USER}, new for each cluster. */
+    public String password() {
+        return password;
+    }
+
+    /** The environment that gives a service's process this cluster: its URL, user and password. */
+    public java.util.Map<String, String> environment() {
+        return java.util.Map.of("RUNNEL_DB_URL", jdbcUrl(), "RUNNEL_DB_USER", USER, "RUNNEL_DB_PASSWORD", password);
+    }
+
     public int port() {
         return port;
     }
@@ -94,7 +112,7 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, "");
+        return DriverManager.getConnection(jdbcUrl(), USER, password);
     }
 
     @Override

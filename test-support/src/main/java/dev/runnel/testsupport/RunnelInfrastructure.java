@@ -18,9 +18,6 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
         if (postgres == null) {
             postgres = PostgresCluster.start();
             kafka = KafkaBroker.start();
-            // plain tests (no Quarkus) make clients through service-kit too, which reads the login from config
-            System.setProperty("runnel.kafka.username", KafkaBroker.PLATFORM);
-            System.setProperty("runnel.kafka.password", kafka.password());
             try {
                 home = java.nio.file.Files.createTempDirectory("runnel-home-");
             } catch (java.io.IOException e) {
@@ -50,16 +47,53 @@ public class RunnelInfrastructure implements QuarkusTestResourceLifecycleManager
         return kafka;
     }
 
+    /**
+     * Lets a plain test (no Quarkus) make clients through service-kit, which reads the login from config:
+     * as the administrator, through system properties, until {@link #forgetLogin()}. A {@code @QuarkusTest}
+     * never needs it, and must not run while it holds: system properties outrank the service's own principal.
+     */
+    public static void loginForPlainTests() {
+        ensureStarted();
+        System.setProperty("runnel.kafka.username", KafkaBroker.PLATFORM);
+        System.setProperty("runnel.kafka.password", kafka.password());
+    }
+
+    public static void forgetLogin() {
+        System.clearProperty("runnel.kafka.username");
+        System.clearProperty("runnel.kafka.password");
+    }
+
+    /** The principal the service under test logs in as: {@code runnel.kafka.username} of its application.properties. */
+    private static String principalOfTheService() {
+        java.util.Properties properties = new java.util.Properties();
+        try (java.io.InputStream in = Thread.currentThread().getContextClassLoader()
+                .getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return properties.getProperty("runnel.kafka.username");
+    }
+
     @Override
     public Map<String, String> start() {
         ensureStarted();
+        String principal = principalOfTheService();
+        if (principal == null) {
+            // a service that does not use the bus
+            principal = KafkaBroker.PLATFORM;
+        }
+        String password = principal.equals(KafkaBroker.PLATFORM) ? kafka.password()
+                : kafka.login(principal).password();
         return Map.of(
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", PostgresCluster.USER,
-                "quarkus.datasource.password", "",
+                "quarkus.datasource.password", postgres.password(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "runnel.kafka.username", KafkaBroker.PLATFORM,
-                "runnel.kafka.password", kafka.password(),
+                "runnel.kafka.username", principal,
+                "runnel.kafka.password", password,
                 "runnel.bot.home", home.toString(),
                 "runnel.bot.signing-key", TestTokens.signingKeyJwk());
     }

@@ -16,8 +16,6 @@ public class RunnelPlatform extends RunnelInfrastructure {
         if (botService == null) {
             ensureStarted();
             botService = ServiceProcess.start("bot-service", Map.of(
-                    "RUNNEL_DB_URL", postgres().jdbcUrl(),
-                    "RUNNEL_DB_USER", PostgresCluster.USER,
                     "RUNNEL_KAFKA", kafka().bootstrapServers(),
                     "RUNNEL_HOME", home().toString(),
                     "RUNNEL_BOT_SIGNING_KEY", TestTokens.signingKeyJwk()));

@@ -1,5 +1,6 @@
 package dev.runnel.testsupport;
 
+import dev.runnel.contracts.BusGrants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -54,7 +55,11 @@ public final class ServiceProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-jar", locate(module).toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(RunnelInfrastructure.kafka().loginEnvironment());
+        // the test's database and its password; the caller's environment may still say otherwise
+        builder.environment().putAll(RunnelInfrastructure.postgres().environment());
+        if (BusGrants.PRINCIPALS.contains(module)) {
+            builder.environment().putAll(RunnelInfrastructure.kafka().loginEnvironment(module));
+        }
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         return builder.start();

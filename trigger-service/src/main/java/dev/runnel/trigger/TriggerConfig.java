@@ -3,7 +3,6 @@ package dev.runnel.trigger;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /** How trigger-service matches events and fires cron triggers. */
 @ConfigMapping(prefix = "runnel.trigger")
@@ -16,15 +15,6 @@ public interface TriggerConfig {
     /** Partitions of {@code resource-events} when trigger-service creates it: how many replicas can share the events. */
     @WithDefault("6")
     int eventPartitions();
-
-    /**
-     * The Kafka principal your systems publish resource events as: it may write {@code resource-events}
-     * and nothing else. Made (with this password) when trigger-service starts, if a password is given.
-     */
-    @WithDefault("producer")
-    String producerUsername();
-
-    Optional<String> producerPassword();
 
     /** How often cron triggers are looked at. */
     @WithDefault("1s")

@@ -1,7 +1,7 @@
 package dev.runnel.trigger;
 
-import dev.runnel.testsupport.PackageCycles;
-import dev.runnel.testsupport.TestNames;
+import dev.runnel.testrules.PackageCycles;
+import dev.runnel.testrules.TestNames;
 import org.junit.jupiter.api.Test;
 
 /** The module's rules: no two of its packages depend on each other, and its tests are named so that they run. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.testsupport.Eventually;
-import dev.runnel.testsupport.PostgresCluster;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.RunnelPlatform;
 import dev.runnel.testsupport.ServiceProcess;
@@ -35,8 +34,6 @@ class TwoReplicasIT {
     static void replicas() {
         String bot = RunnelPlatform.botServiceUrl();
         Map<String, String> env = Map.of(
-                "RUNNEL_DB_URL", RunnelInfrastructure.postgres().jdbcUrl(),
-                "RUNNEL_DB_USER", PostgresCluster.USER,
                 "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
                 "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
                 "RUNNEL_OUTBOX_INTERVAL", "0.2s",

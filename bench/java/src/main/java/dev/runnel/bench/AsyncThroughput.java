@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
@@ -130,7 +129,7 @@ public final class AsyncThroughput {
         Properties producerProps = new Properties();
         producerProps.putAll(BenchKafka.client(kafka, Map.of("acks", "all", "enable.idempotence", "true",
                 "linger.ms", "0")));
-        try (Connection db = DriverManager.getConnection(jdbc, "postgres", "");
+        try (Connection db = BenchDb.connect(jdbc);
              KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                      new StringSerializer());
              KafkaConsumer<String, String> loopIn = consumer(kafka, in);

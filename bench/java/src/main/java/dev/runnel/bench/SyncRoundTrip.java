@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +169,7 @@ public final class SyncRoundTrip {
     /** One row inserted and committed, one at a time, on a logged table of its own (dropped after). */
     static List<Long> commit(String jdbc, int n, int warmup) throws Exception {
         String table = "bench_commit_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection db = DriverManager.getConnection(jdbc, "postgres", "")) {
+        try (Connection db = BenchDb.connect(jdbc)) {
             db.createStatement().execute("CREATE TABLE " + table + " (id text PRIMARY KEY, doc jsonb)");
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO " + table + " (id, doc) VALUES (?, '{}')")) {
                 db.setAutoCommit(false);

@@ -43,7 +43,7 @@ public class SigningKeys {
 
     void init(@Observes @Priority(10) StartupEvent event) {
         QuarkusTransaction.requiringNew().run(() -> {
-            db.list("SELECT pg_advisory_xact_lock(42)", rs -> 1);
+            db.lockUntilCommit("signing keys");
             config.signingKey().ifPresent(this::importKey);
             if (db.count("SELECT count(*) FROM signing_keys") == 0) {
                 insert(generate(), Instant.now());

@@ -42,7 +42,7 @@ public class ProjectRepository {
 
     /** How many projects the user made, counted under a lock of the user's: one creation at a time counts. */
     public long madeBy(String userId) {
-        db.list("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> 1, "projects of " + userId);
+        db.lockUntilCommit("projects of " + userId);
         return db.count("SELECT count(*) FROM projects WHERE created_by = ?", userId);
     }
 

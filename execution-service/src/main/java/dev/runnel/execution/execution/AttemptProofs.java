@@ -30,6 +30,16 @@ public class AttemptProofs {
 
     private final Db db;
     private volatile SecretKeySpec key;
+    /** a Mac per thread, made with the key once: two proofs per attempt are on the hot path */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key());
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     public AttemptProofs(Db db) {
         this.db = db;
@@ -59,14 +69,8 @@ public class AttemptProofs {
     }
 
     private byte[] mac(String executionId, int attempt) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key());
-            byte[] full = mac.doFinal((executionId + "\n" + attempt).getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(full, PROOF_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] full = macs.get().doFinal((executionId + "\n" + attempt).getBytes(StandardCharsets.UTF_8));
+        return Arrays.copyOf(full, PROOF_BYTES);
     }
 
     private SecretKeySpec key() {

@@ -37,10 +37,15 @@ public class RunningLimit {
     /** Counts one more open execution of the project, or refuses it over the limit. */
     void admit(String projectId) {
         long now = System.nanoTime();
+        Count known = counts.get(projectId);
+        if (known == null || now - known.at() > RECOUNT.toNanos()) {
+            // counted outside the map's lock: the count is a query, and other projects must not wait on it
+            long open = executions.openIn(projectId);
+            counts.compute(projectId, (project, current) -> current == null || current.at() < now
+                    ? new Count(open, now, 0) : current);
+        }
         boolean[] admitted = {false};
-        Count count = counts.compute(projectId, (project, known) -> {
-            Count current = known == null || now - known.at() > RECOUNT.toNanos()
-                    ? new Count(executions.openIn(project), now, 0) : known;
+        Count count = counts.computeIfPresent(projectId, (project, current) -> {
             if (current.open() + current.since() >= limit) {
                 return current;
             }

@@ -49,7 +49,7 @@ public class ServiceRepository {
      * locks, so that it does not deadlock with the lock a change already holds on its own row.
      */
     List<ServiceDoc> lockProject(String projectId) {
-        db.list("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> 1, "services of " + projectId);
+        db.lockUntilCommit("services of " + projectId);
         return db.list("SELECT doc::text FROM services WHERE project_id = ?",
                 rs -> Db.fromJson(rs.getString(1), ServiceDoc.class), projectId);
     }

@@ -52,6 +52,8 @@ public class LocalProcessDriver implements ReplicaDriver {
 
     private final String kafka;
     private final Heartbeats heartbeats;
+    /** Where replicas run (ADR 16); null when the config says to run them bare. */
+    private final Sandbox sandbox;
     private final RunnerArchive archive;
     private final Map<String, Service> services = new ConcurrentHashMap<>();
 
@@ -69,8 +71,16 @@ public class LocalProcessDriver implements ReplicaDriver {
         this.config = config;
         this.kafka = kafka;
         this.heartbeats = heartbeats;
-        this.archive = new RunnerArchive(RunnerArchive.javaOf(System.getProperty("java.home")),
-                Path.of(config.runnerJar()).toAbsolutePath(), Path.of(config.home()).toAbsolutePath());
+        Path home = Path.of(config.home()).toAbsolutePath();
+        Path jar = Path.of(config.runnerJar()).toAbsolutePath();
+        if (config.localSandbox()) {
+            this.sandbox = Sandbox.make(home, jar, Path.of(config.runtimeDir()).toAbsolutePath());
+        } else {
+            LOG.warn("local replicas run without a sandbox (runnel.operator.local-sandbox=false): the code in them"
+                    + " can read this machine's Runnel state, its keys included");
+            this.sandbox = null;
+        }
+        this.archive = new RunnerArchive(RunnerArchive.javaOf(System.getProperty("java.home")), jar, home, sandbox);
     }
 
     /** One runner process. */
@@ -81,11 +91,15 @@ public class LocalProcessDriver implements ReplicaDriver {
         private final Path log;
         private volatile boolean stopping;
 
-        LocalReplica(String id, int version, Process process, Path log) {
+        /** Whether {@link #process} is the sandbox's {@code unshare}, whose one child is the runner. */
+        private final boolean sandboxed;
+
+        LocalReplica(String id, int version, Process process, Path log, boolean sandboxed) {
             this.id = id;
             this.version = version;
             this.process = process;
             this.log = log;
+            this.sandboxed = sandboxed;
         }
 
         public String id() {
@@ -122,11 +136,17 @@ public class LocalProcessDriver implements ReplicaDriver {
         /** Asks it to stop, letting calls in flight finish within the service's drainTime. */
         void stop() {
             stopping = true;
-            process.destroy();
+            // in a sandbox, the runner hears SIGTERM itself and drains; unshare ends when it has
+            if (sandboxed && process.children().findAny().isPresent()) {
+                process.children().forEach(ProcessHandle::destroy);
+            } else {
+                process.destroy();
+            }
         }
 
-        /** Stops it at once (tests use it as a crash). */
+        /** Stops it at once (tests use it as a crash); unshare takes the runner with it. */
         public void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
@@ -263,20 +283,30 @@ public class LocalProcessDriver implements ReplicaDriver {
             Path specFile = dir.resolve("spec-v" + spec.version() + ".json");
             Files.writeString(specFile, Json.mapper().writeValueAsString(spec));
             Path log = dir.resolve(replicaId + ".log");
+            // the paths as the replica sees them: in its sandbox, its folder and the runtime are elsewhere
+            Path own = sandbox == null ? dir : Sandbox.REPLICA;
+            Path runtime = sandbox == null ? Path.of(config.runtimeDir()).toAbsolutePath() : Sandbox.RUNTIME;
+            Files.createDirectories(dir.resolve("tmp"));
             Map<String, String> env = new HashMap<>(Map.of(
                     "RUNNEL_BOT_CHECK_SECONDS", String.valueOf(config.botCheckInterval().toSeconds()),
                     KafkaLogin.USERNAME_VARIABLE, kafkaLogin.username(),
-                    KafkaLogin.PASSWORD_VARIABLE, kafkaLogin.password()));
+                    KafkaLogin.PASSWORD_VARIABLE, kafkaLogin.password(),
+                    "HOME", own.toString(),
+                    "TMPDIR", own.resolve("tmp").toString()));
             env.putAll(Map.of(
-                    "RUNNEL_SPEC_FILE", specFile.toString(),
+                    "RUNNEL_SPEC_FILE", own.resolve(specFile.getFileName()).toString(),
                     "RUNNEL_KAFKA", kafka,
                     "RUNNEL_API", config.api(),
                     "RUNNEL_BOT_CREDENTIAL", botCredential,
                     "RUNNEL_REPLICA_ID", replicaId,
-                    "RUNNEL_WORK_DIR", dir.resolve("work").toString(),
-                    "RUNNEL_RUNTIME_DIR", Path.of(config.runtimeDir()).toAbsolutePath().toString(),
+                    "RUNNEL_WORK_DIR", own.resolve("work").toString(),
+                    "RUNNEL_RUNTIME_DIR", runtime.toString(),
                     "RUNNEL_PYTHON", config.python()));
-            ProcessBuilder builder = new ProcessBuilder(archive.command(env))
+            List<String> command = archive.command(env);
+            if (sandbox != null) {
+                command = sandbox.wrap(spec.serviceId(), dir, archive.folder(), command);
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // user code runs here: it inherits none of the operator's environment (its keys, the database's
             // password, the platform's Kafka login), only what a process needs to run and the replica's own
@@ -285,7 +315,7 @@ public class LocalProcessDriver implements ReplicaDriver {
             Process process = builder.start();
             LOG.infof("replica %s of %s (v%d) started, pid %d, log %s", replicaId, spec.name(), spec.version(),
                     process.pid(), log);
-            return new LocalReplica(replicaId, spec.version(), process, log);
+            return new LocalReplica(replicaId, spec.version(), process, log, sandbox != null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -33,6 +33,8 @@ final class RunnerArchive {
 
     private final String java;
     private final Path jar;
+    /** The sandbox replicas run in (null: none), which shows them the jar and the archives elsewhere. */
+    private final Sandbox sandbox;
     private final Path home;
     private final String version = System.getProperty("java.vm.version").replaceAll("[^A-Za-z0-9.+_-]", "_");
     /** Archives this operator has tried to make (one try each: a failure is logged, replicas start without). */
@@ -41,17 +43,18 @@ final class RunnerArchive {
     /** Where archives are made: a daemon thread each (tests hold them instead). */
     private final Consumer<Runnable> background;
 
-    RunnerArchive(String java, Path jar, Path home) {
-        this(java, jar, home, task -> {
+    RunnerArchive(String java, Path jar, Path home, Sandbox sandbox) {
+        this(java, jar, home, sandbox, task -> {
             Thread maker = new Thread(task, "runner-archive");
             maker.setDaemon(true);
             maker.start();
         });
     }
 
-    RunnerArchive(String java, Path jar, Path home, Consumer<Runnable> background) {
+    RunnerArchive(String java, Path jar, Path home, Sandbox sandbox, Consumer<Runnable> background) {
         this.java = java;
         this.jar = jar;
+        this.sandbox = sandbox;
         this.home = home;
         this.background = background;
     }
@@ -64,20 +67,38 @@ final class RunnerArchive {
         } catch (IOException e) {
             stamp = 0;
         }
-        return home.resolve("cds").resolve("runner-" + Long.toHexString(stamp) + "-" + version + ".jsa");
+        return folder().resolve("runner-" + Long.toHexString(stamp) + "-" + version + ".jsa");
     }
 
-    /** The command that starts a replica: with the archive once it exists; the first call makes it. */
+    /** Where the archives are made. */
+    Path folder() {
+        return home.resolve("cds");
+    }
+
+    /** The jar as the replica sees it. */
+    private String jarSeen() {
+        return (sandbox == null ? jar : sandbox.jarInside()).toString();
+    }
+
+    /** An archive as the replica sees it. */
+    private Path seen(Path file) {
+        return sandbox == null ? file : Sandbox.ARCHIVES.resolve(file.getFileName());
+    }
+
+    /**
+     * The command that starts a replica (in its sandbox, if there is one, the caller wraps it): with the
+     * archive once it exists; the first call makes it.
+     */
     List<String> command(Map<String, String> replicaEnv) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(JVM_OPTIONS);
         Path file = file();
         if (Files.isRegularFile(file)) {
-            command.add("-XX:SharedArchiveFile=" + file);
+            command.add("-XX:SharedArchiveFile=" + seen(file));
         } else if (tried.add(file)) {
             background.accept(() -> make(replicaEnv, file));
         }
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of("-jar", jarSeen()));
         return command;
     }
 
@@ -88,12 +109,21 @@ final class RunnerArchive {
             Files.deleteIfExists(partial);
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(JVM_OPTIONS);
-            command.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, "-cp", jar.toString(),
+            // made where replicas run, so that the jar's path it records is the one they see
+            command.addAll(List.of("-XX:ArchiveClassesAtExit=" + seen(partial), "-cp", jarSeen(),
                     "dev.runnel.runner.WarmUp"));
+            if (sandbox != null) {
+                command = sandbox.wrapTrusted(folder(), command);
+            }
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(file.resolveSibling("warm-up.log").toFile()));
             builder.environment().putAll(replicaEnv);
             builder.environment().put("RUNNEL_REPLICA_ID", "warm-up");
+            if (sandbox != null) {
+                // the replica's folder is not bound here: the warm-up starts its sample service instead
+                builder.environment().remove("RUNNEL_SPEC_FILE");
+                builder.environment().remove("RUNNEL_WORK_DIR");
+            }
             Process process = builder.start();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

@@ -9,10 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,10 +88,15 @@ public class BotCredentials {
         if (response.statusCode() != 200) {
             return true;
         }
+        // whose it is, as bot-service says (a token is bot-service's to read, not ours)
         String token = Json.mapper().readTree(response.body()).path("access_token").asText();
-        JsonNode claims = Json.mapper().readTree(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]),
-                StandardCharsets.UTF_8));
-        return bot.equals(claims.path("preferred_username").asText()) || bot.equals(claims.path("sub").asText());
+        HttpResponse<String> answer = http.send(request("/users/me", token, null).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            return true;
+        }
+        JsonNode me = Json.mapper().readTree(answer.body());
+        return bot.equals(me.path("username").asText()) || bot.equals(me.path("id").asText());
     }
 
     private String operatorToken() throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.runnel.operator.replica;
 
+import dev.runnel.contracts.BusGrants;
 import dev.runnel.contracts.KafkaLogin;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.kafka.KafkaClients;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -23,21 +23,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AccessControlEntryFilter;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.errors.ResourceNotFoundException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourcePatternFilter;
-import org.apache.kafka.common.resource.ResourceType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -52,8 +37,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReplicaLogins {
 
-    private static final int SCRAM_ITERATIONS = 4096;
-
     private final OperatorConfig config;
     private final String bootstrap;
     private final Set<String> made = ConcurrentHashMap.newKeySet();
@@ -66,7 +49,7 @@ public class ReplicaLogins {
 
     /** The principal of a service's replicas. */
     public static String username(String serviceId) {
-        return "replica-" + serviceId;
+        return BusGrants.replicas(serviceId);
     }
 
     /** The login of a service's replicas, its principal made first if this operator has not made it yet. */
@@ -78,10 +61,7 @@ public class ReplicaLogins {
                     Topics.REPLICA_HEARTBEATS)) {
                 KafkaTopics.createIfMissing(admin(), new NewTopic(topic, Optional.empty(), Optional.empty()));
             }
-            admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(login.username(),
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, SCRAM_ITERATIONS), login.password())))
-                    .all().get(10, TimeUnit.SECONDS);
-            admin().createAcls(acls(serviceId)).all().get(10, TimeUnit.SECONDS);
+            BusGrants.grant(admin(), login, BusGrants.ofReplicas(serviceId));
             made.add(serviceId);
         }
         return login;
@@ -90,38 +70,7 @@ public class ReplicaLogins {
     /** Removes the principal of a deleted service's replicas: its credential and its ACLs. */
     public void remove(String serviceId) throws ExecutionException, InterruptedException, TimeoutException {
         made.remove(serviceId);
-        try {
-            admin().alterUserScramCredentials(List.of(new UserScramCredentialDeletion(username(serviceId),
-                    ScramMechanism.SCRAM_SHA_256))).all().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof ResourceNotFoundException)) {
-                throw e;
-            }
-        }
-        admin().deleteAcls(List.of(new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
-                "User:" + username(serviceId), null, AclOperation.ANY, AclPermissionType.ANY))))
-                .all().get(10, TimeUnit.SECONDS);
-    }
-
-    /** What a service's replicas may do on the bus, and nothing more. */
-    static List<AclBinding> acls(String serviceId) {
-        String principal = "User:" + username(serviceId);
-        List<AclBinding> acls = new ArrayList<>();
-        for (AclOperation operation : List.of(AclOperation.READ, AclOperation.DESCRIBE)) {
-            acls.add(allow(ResourceType.TOPIC, Topics.work(serviceId), principal, operation));
-            acls.add(allow(ResourceType.TOPIC, Topics.RUNNER_CONTROL, principal, operation));
-        }
-        acls.add(allow(ResourceType.GROUP, Topics.workGroup(serviceId), principal, AclOperation.READ));
-        for (String topic : List.of(Topics.EXECUTION_STATUS, Topics.EXECUTION_LOGS, Topics.REPLICA_HEARTBEATS)) {
-            acls.add(allow(ResourceType.TOPIC, topic, principal, AclOperation.WRITE));
-            acls.add(allow(ResourceType.TOPIC, topic, principal, AclOperation.DESCRIBE));
-        }
-        return acls;
-    }
-
-    private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
-                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+        BusGrants.revoke(admin(), username(serviceId));
     }
 
     private String password(String serviceId) {

@@ -3,6 +3,7 @@ package dev.runnel.operator.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.PlainTestLogin;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The backlog of many services read in one batch, against real Kafka topics and consumer groups. */
+@ExtendWith(PlainTestLogin.class)
 class WorkBacklogTest {
 
     @Test

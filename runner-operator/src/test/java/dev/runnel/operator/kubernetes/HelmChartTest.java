@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.runnel.contracts.BusGrants;
+import dev.runnel.contracts.BusSetup;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -25,8 +29,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +89,7 @@ class HelmChartTest {
         List<HasMetadata> items = render(null, Map.of());
         assertThat(items).noneMatch(GenericKubernetesResource.class::isInstance);
         assertThat(items).as("no credential is rendered: Secrets are the user's").noneMatch(Secret.class::isInstance);
+        Set<String> principals = new HashSet<>();
         for (String service : SERVICES) {
             Deployment deployment = one(items, Deployment.class, "runnel-" + service);
             Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -93,17 +100,23 @@ class HelmChartTest {
             assertThat(container.getEnvFrom()).singleElement()
                     .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("runnel-config"));
             if (!service.equals("gateway")) {
-                assertThat(env(container).get("RUNNEL_KAFKA_PASSWORD").getValueFrom().getSecretKeyRef().getName())
-                        .as(service + " logs in to Kafka with the password of the Secret").isEqualTo("runnel-kafka");
+                String principal = env(container).get("RUNNEL_KAFKA_USERNAME").getValue();
+                assertThat(BusGrants.PRINCIPALS).as(service + " logs in to Kafka as its own principal")
+                        .contains(principal);
+                assertThat(principals.add(principal)).as("no two services share " + principal).isTrue();
+                SecretKeySelector password = env(container).get("RUNNEL_KAFKA_PASSWORD").getValueFrom()
+                        .getSecretKeyRef();
+                assertThat(password.getName()).isEqualTo("runnel-kafka");
+                assertThat(password.getKey()).as("the password of its principal").isEqualTo(principal);
             }
             assertThat(one(items, Service.class, "runnel-" + service).getSpec().getPorts().get(0).getPort())
                     .isEqualTo(container.getPorts().get(0).getContainerPort());
         }
         ConfigMap config = one(items, ConfigMap.class, "runnel-config");
-        assertThat(config.getData()).containsEntry("RUNNEL_KAFKA", "kafka:9092")
+        assertThat(config.getData()).doesNotContainKey("RUNNEL_KAFKA_USERNAME")
+                .containsEntry("RUNNEL_KAFKA", "kafka:9092")
                 .containsEntry("RUNNEL_JWKS_URL", "http://runnel-bot:8082/api/v1/.well-known/jwks.json")
                 .containsEntry("RUNNEL_API", "http://runnel-gateway:8080/api/v1")
-                .containsEntry("RUNNEL_KAFKA_USERNAME", "runnel")
                 .containsEntry("RUNNEL_QUOTA_SERVICES", "100").containsEntry("RUNNEL_QUOTA_GPU_REPLICAS", "4")
                 .containsEntry("RUNNEL_QUOTA_CONCURRENT_EXECUTIONS", "100000");
         Map<String, EnvVar> bot = env(one(items, Deployment.class, "runnel-bot").getSpec().getTemplate().getSpec()
@@ -112,10 +125,6 @@ class HelmChartTest {
         assertThat(bot.get("RUNNEL_BOT_SIGNING_KEY").getValueFrom().getSecretKeyRef().getOptional()).isTrue();
         assertThat(bot.get("RUNNEL_DB_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("runnel-postgresql");
 
-        Map<String, EnvVar> trigger = env(one(items, Deployment.class, "runnel-trigger").getSpec().getTemplate()
-                .getSpec().getContainers().get(0));
-        assertThat(trigger.get("RUNNEL_TRIGGER_PRODUCER_PASSWORD").getValueFrom().getSecretKeyRef().getOptional())
-                .isTrue();
         Deployment operator = one(items, Deployment.class, "runnel-operator");
         assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
         assertThat(operator.getSpec().getStrategy()).as("operators elect one: an upgrade may overlap them").isNull();
@@ -143,6 +152,61 @@ class HelmChartTest {
             client.resource(item).inNamespace("faas").create();
         }
         assertThat(client.apps().deployments().inNamespace("faas").list().getItems()).hasSize(SERVICES.length);
+    }
+
+    /**
+     * The chart's hooks, rendered: Helm's library leaves hooks out of what it renders, so they are
+     * rendered from a copy of the chart whose hook annotations are taken off.
+     */
+    static List<HasMetadata> renderHooks(Map<String, Object> set) throws Exception {
+        Path copy = Files.createTempDirectory("runnel-chart-");
+        Path chart = root().resolve("deploy/helm/runnel");
+        try (var files = Files.walk(chart)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(chart.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.writeString(target, Files.readString(file).replaceAll("(?m)^\\s*helm\\.sh/hook.*\\n", ""));
+                }
+            }
+        }
+        var template = new Helm(copy).template().withName("runnel").withNamespace("faas");
+        set.forEach(template::set);
+        String yaml = template.call();
+        return client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    }
+
+    @Test
+    void aJobMakesEveryPrincipalOnTheBusBeforeEachInstallAndUpgrade() throws Exception {
+        assertThat(Files.readString(root().resolve("deploy/helm/runnel/templates/bus-setup.yaml")))
+                .contains("helm.sh/hook: pre-install,pre-upgrade");
+        Job setup = one(renderHooks(Map.of()), Job.class, "runnel-bus-setup");
+        Container container = setup.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getCommand()).containsSubsequence("dev.runnel.contracts.BusSetup");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        Map<String, EnvVar> setupEnv = env(container);
+        assertThat(setupEnv.get("RUNNEL_KAFKA").getValue()).isEqualTo("kafka:9092");
+        assertThat(setupEnv.get("RUNNEL_KAFKA_USERNAME").getValue()).isEqualTo("runnel");
+        assertThat(setupEnv.get("RUNNEL_KAFKA_PASSWORD").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("admin");
+        for (String principal : BusGrants.PRINCIPALS) {
+            assertThat(setupEnv.get(BusSetup.passwordVariable(principal)).getValueFrom().getSecretKeyRef().getKey())
+                    .as("the bus-setup Job gives " + principal + " its password").isEqualTo(principal);
+        }
+        assertThat(renderHooks(Map.of("kafka.setup", false))).as("kafka.setup=false: your administrator makes them")
+                .noneMatch(Job.class::isInstance);
+    }
+
+    @Test
+    void theReadmesKafkaSecretHoldsAPasswordForEveryPrincipalAndTheAdministrator() throws Exception {
+        String readme = Files.readString(root().resolve("README.md"));
+        int command = readme.indexOf("create secret generic runnel-kafka");
+        assertThat(command).as("the README makes the Kafka Secret").isPositive();
+        String secret = readme.substring(command, readme.indexOf("\n", readme.indexOf("done)", command)));
+        assertThat(secret).contains("--from-literal=admin=");
+        for (String principal : BusGrants.PRINCIPALS) {
+            assertThat(secret).as("a password for " + principal).containsPattern("for p in [^;]*\\b" + principal + "\\b");
+        }
     }
 
     @Test

@@ -22,7 +22,7 @@ class RunnerArchiveTest {
         Files.write(jar, new byte[]{1, 2, 3});
         Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-11-25T10:00:00Z")));
         List<Runnable> makers = new ArrayList<>();
-        RunnerArchive archive = new RunnerArchive("/bin/false", jar, home, makers::add);
+        RunnerArchive archive = new RunnerArchive("/bin/false", jar, home, null, makers::add);
         Path first = archive.file();
         Files.createDirectories(first.getParent());
         Files.write(first, new byte[]{0});

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.testsupport.Eventually;
+import dev.runnel.testsupport.PlainTestLogin;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +18,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator removes what runs for services missing from the spec topic only once it has read the
  * topic to where it ended at start: a loop is caught up only after its handler saw every record
  * that was there, never before (real Kafka).
  */
+@ExtendWith(PlainTestLogin.class)
 class SpecTopicCatchUpTest {
 
     @Test

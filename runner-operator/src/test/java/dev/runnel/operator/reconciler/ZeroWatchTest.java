@@ -4,6 +4,7 @@ import static dev.runnel.testsupport.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.contracts.Topics;
+import dev.runnel.testsupport.PlainTestLogin;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator's watch of services at zero reads only their work topics, from the end: work that was
  * there before (a service that ran, then went to zero) does not wake it, new work does, a service it
  * stops watching does not, and a work topic made after the watch began is found (real Kafka).
  */
+@ExtendWith(PlainTestLogin.class)
 class ZeroWatchTest {
 
     @Test

@@ -80,6 +80,14 @@ public class Db {
         return one(sql, rs -> rs.getLong(1), params).orElse(0L);
     }
 
+    /**
+     * Holds the transaction-wide advisory lock named {@code name} until the transaction ends: two
+     * transactions that lock the same name run one after the other (a quota's count and its insert, say).
+     */
+    public void lockUntilCommit(String name) {
+        list("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> 1, name);
+    }
+
     public int update(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();

@@ -34,10 +34,14 @@ public final class KafkaClients {
         return new KafkaProducer<>(all, new StringSerializer(), new StringSerializer());
     }
 
-    /** A consumer of JSON records that commits only what its owner says it handled. */
+    /**
+     * A consumer of JSON records that commits only what its owner says it handled. It never creates the
+     * topics it reads: their owners do (ADR 15), and a reader may not (a missing topic is waited for).
+     */
     public static KafkaConsumer<String, String> consumer(String bootstrap, Map<String, Object> settings) {
         Map<String, Object> all = common(bootstrap);
         all.put("enable.auto.commit", "false");
+        all.put("allow.auto.create.topics", "false");
         all.putAll(settings);
         return new KafkaConsumer<>(all, new StringDeserializer(), new StringDeserializer());
     }

@@ -3,6 +3,7 @@ package dev.runnel.kit.kafka;
 import static dev.runnel.testsupport.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnel.testsupport.PlainTestLogin;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A loop in a consumer group commits what it handled, a while after (commits are gathered, not one
  * per record) and when it closes: a loop of the same group started afterwards goes on from there and
  * handles nothing twice (real Kafka).
  */
+@ExtendWith(PlainTestLogin.class)
 class ConsumerLoopCommitTest {
 
     @Test

@@ -3,6 +3,7 @@ package dev.runnel.kit.kafka;
 import static dev.runnel.testsupport.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnel.testsupport.PlainTestLogin;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A reader (what every instance runs to see every record: heartbeats, the end of executions, the
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * instances of a service) both see every record, from the end when asked, and a partition added while
  * they run from that partition's start (real Kafka).
  */
+@ExtendWith(PlainTestLogin.class)
 class GrouplessReaderTest {
 
     @Test

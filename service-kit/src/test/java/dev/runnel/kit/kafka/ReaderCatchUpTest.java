@@ -3,6 +3,7 @@ package dev.runnel.kit.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.testsupport.Eventually;
+import dev.runnel.testsupport.PlainTestLogin;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -16,12 +17,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A reader of a topic that does not exist yet, or is empty, has nothing to catch up with (trigger-service
  * waits for its index to catch up before it matches events, on a fresh install too), and reads the
  * topic's records once they come (real Kafka).
  */
+@ExtendWith(PlainTestLogin.class)
 class ReaderCatchUpTest {
 
     @Test

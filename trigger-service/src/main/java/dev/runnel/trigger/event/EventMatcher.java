@@ -94,9 +94,6 @@ public class EventMatcher {
     private void ensureEventTopic() {
         try (Admin admin = KafkaClients.admin(bootstrap)) {
             KafkaTopics.createIfMissing(admin, new NewTopic(Topics.RESOURCE_EVENTS, config.eventPartitions(), (short) 1));
-            if (config.producerPassword().isPresent()) {
-                Producers.grant(admin, config.producerUsername(), config.producerPassword().get());
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {

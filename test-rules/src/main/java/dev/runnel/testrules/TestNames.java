@@ -1,4 +1,4 @@
-package dev.runnel.testsupport;
+package dev.runnel.testrules;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
