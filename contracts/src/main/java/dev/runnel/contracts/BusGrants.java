@@ -60,7 +60,8 @@ public final class BusGrants {
                 grants.reads(Topics.SERVICE_STATUS).groups("registry-");
             }
             case EXECUTION_SERVICE -> {
-                grants.owns(Topics.EXECUTION_EVENTS, Topics.RUNNER_CONTROL).ownsPrefix(Topics.WORK_PREFIX);
+                grants.owns(Topics.EXECUTION_EVENTS, Topics.RUNNER_CONTROL, Topics.DEAD_LETTERS)
+                        .ownsPrefix(Topics.WORK_PREFIX);
                 grants.reads(Topics.SERVICE_SPECS, Topics.EXECUTION_REQUESTS, Topics.EXECUTION_STATUS,
                         Topics.EXECUTION_LOGS, Topics.EXECUTION_EVENTS, Topics.REPLICA_HEARTBEATS).groups("execution-");
             }
@@ -69,7 +70,7 @@ public final class BusGrants {
                 grants.reads(Topics.RESOURCE_EVENTS, Topics.TRIGGERS, Topics.SERVICE_SPECS).groups("trigger-service-");
             }
             case RUNNER_OPERATOR -> {
-                grants.owns(Topics.SERVICE_STATUS);
+                grants.owns(Topics.SERVICE_STATUS, Topics.DEAD_LETTERS);
                 // the topics its replicas use must be there before they start: a replica creates none
                 grants.creates(Topics.RUNNER_CONTROL, Topics.EXECUTION_STATUS, Topics.EXECUTION_LOGS,
                         Topics.REPLICA_HEARTBEATS);

@@ -1,9 +1,9 @@
 package dev.runnel.dql;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** What one value at a field path must satisfy, in memory and as SQL over a JSONB value {@code v}. */
 interface Condition {
@@ -85,7 +85,11 @@ interface Condition {
         }
     }
 
-    /** A string in which a regular expression finds a match ({@code $match}). */
+    /**
+     * A string in which a regular expression finds a match ({@code $match}), by RE2/J: in time linear
+     * in the string, whatever the pattern ({@code ^(a+)+$} included), so that one trigger cannot stall
+     * matching for everyone. Its syntax is RE2's: no back-references or look-arounds.
+     */
     record Matches(Pattern pattern) implements Condition {
         @Override
         public boolean test(JsonNode value) {

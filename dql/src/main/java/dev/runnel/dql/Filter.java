@@ -2,12 +2,12 @@ package dev.runnel.dql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A DQL filter (Dataloop's query language, as JSON), compiled once: {@link #test} evaluates it on a
@@ -25,6 +25,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class Filter {
 
+    /** The longest {@code $match} pattern taken. */
+    static final int MAX_PATTERN_LENGTH = 1000;
     private static final Filter ALL = new Filter(new Node.All(List.of()), NullNode.getInstance());
 
     private final Node root;
@@ -137,6 +139,10 @@ public final class Filter {
             case "$match" -> {
                 if (!operand.isTextual()) {
                     throw new DqlException(where, "takes a regular expression as a string, not " + kind(operand));
+                }
+                if (operand.textValue().length() > MAX_PATTERN_LENGTH) {
+                    throw new DqlException(where, "a regular expression of at most " + MAX_PATTERN_LENGTH
+                            + " characters, not " + operand.textValue().length());
                 }
                 try {
                     yield new Node.Field(path, new Condition.Matches(Pattern.compile(operand.textValue())));

@@ -2,9 +2,11 @@ package dev.runnel.dql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -92,6 +94,7 @@ class FilterTest {
         "{'a': {'$in': 'x'}}                   | filter.a.$in                    | an array of values",
         "{'a': {'$exists': 'yes'}}             | filter.a.$exists                | true or false",
         "{'a': {'$match': '('}}                | filter.a.$match                 | not a regular expression",
+        "{'a': {'$match': '(a)\\\\1'}}            | filter.a.$match                 | not a regular expression",
         "{'a': {'$between': [1, 2]}}           | filter.a.$between               | unknown operator $between",
         "{'a': [1, 2]}                         | filter.a                        | use $in",
         "{'a..b': 1}                           | filter.a..b                     | an empty step",
@@ -101,6 +104,26 @@ class FilterTest {
                 .isInstanceOf(DqlException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((DqlException) e).where()).isEqualTo(where));
+    }
+
+    /**
+     * The ReDoS a trigger's filter could be: {@code ^(a+)+$} against a run of a's that ends otherwise
+     * takes java.util.regex some 2^n steps (hours at n = 40); RE2/J answers in linear time. The bound is a
+     * guard against a hang, not a measure of speed.
+     */
+    @Test
+    void a_catastrophic_pattern_answers_at_once() {
+        Filter filter = Filter.compile(json("{'name': {'$match': '^(a+)+$'}}"));
+        String evil = "{\"name\": \"" + "a".repeat(5_000) + "!\"}";
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(filter.test(json(evil))).isFalse());
+        assertThat(filter.test(json("{'name': 'aaaa'}"))).isTrue();
+    }
+
+    @Test
+    void a_pattern_over_the_length_cap_is_refused() {
+        String pattern = "a".repeat(Filter.MAX_PATTERN_LENGTH + 1);
+        assertThatThrownBy(() -> Filter.compile(json("{'a': {'$match': '" + pattern + "'}}")))
+                .isInstanceOf(DqlException.class).hasMessageContaining("at most " + Filter.MAX_PATTERN_LENGTH);
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RunnelPlatform.class)
 class ExecutionLifecycleTest {
 
-    private static final Map<String, Object> ITEM = Map.of("item", Map.of("item_id", "item-1"));
+    static final Map<String, Object> ITEM = Map.of("item", Map.of("item_id", "item-1"));
 
     static String create(Platform.Developer dev, ServiceSpec spec, String function, Object input) {
         return dev.request().contentType("application/json").body(Map.of("functionName", function, "input", input))

@@ -19,6 +19,13 @@ public interface GatewayConfig {
     @WithDefault("PT5M")
     Duration timeout();
 
+    /**
+     * Largest request body the gateway forwards, by its Content-Length (413 beyond): a codebase upload
+     * (50 MiB zipped at most) and its form fit. Each service also keeps its own, smaller, limits.
+     */
+    @WithDefault("67108864")
+    long maxBodySize();
+
     /** Longest wait for a connection to a service before the gateway answers 502. */
     @WithDefault("PT5S")
     Duration connectTimeout();

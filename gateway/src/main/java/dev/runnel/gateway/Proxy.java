@@ -70,6 +70,14 @@ public class Proxy {
             problem(ctx.response(), 404, "Not found", "no Runnel service owns " + request.path());
             return;
         }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
+                && (length.length() > 18 || Long.parseLong(length) > config.maxBodySize())) {
+            problem(ctx.response(), 413, "Payload too large", "a request body is at most " + config.maxBodySize()
+                    + " bytes here");
+            ctx.response().close();
+            return;
+        }
         forward(ctx, owner, null);
     }
 

@@ -143,4 +143,16 @@ class ProxyTest {
         given().get("/q/metrics").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200);
     }
+
+    /** What the gateway takes, and answers beyond: the README's limits (the test sets the body's to 1 MiB). */
+    @Test
+    void oversizedRequestsAreRefusedAtTheGateway() {
+        given().contentType("application/octet-stream").body(new byte[2 << 20]).post("/api/v1/packages/p1")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("detail", containsString("at most 1048576 bytes"));
+        given().contentType("application/octet-stream").body(new byte[1000]).post("/api/v1/packages/p1")
+                .then().statusCode(200).header("X-Backend", "registry");
+        given().get("/api/v1/services?name=" + "x".repeat(9000)).then().statusCode(414);
+        given().header("X-Padding", "x".repeat(20_000)).get("/api/v1/services").then().statusCode(431);
+    }
 }

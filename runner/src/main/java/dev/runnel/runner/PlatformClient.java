@@ -7,11 +7,7 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The platform as a replica uses it: its bot's token, and the codebase to run. Plain
@@ -70,23 +66,8 @@ final class PlatformClient {
             read(connection.getErrorStream());
             throw new IOException("codebase " + codebaseId + ": registry answered " + status);
         }
-        Files.createDirectories(target);
-        Path root = target.toRealPath();
-        try (ZipInputStream zip = new ZipInputStream(connection.getInputStream())) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                Path file = root.resolve(entry.getName()).normalize();
-                if (!file.startsWith(root)) {
-                    throw new IOException("codebase entry outside its folder: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(file);
-                } else {
-                    Files.createDirectories(file.getParent());
-                    Files.copy(zip, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        CodebaseUnpacker.unpack(connection.getInputStream(), target,
+                CodebaseUnpacker.Limits.fromEnvironment(System.getenv()));
     }
 
     private static HttpURLConnection open(String url, int readTimeoutMs) throws IOException {

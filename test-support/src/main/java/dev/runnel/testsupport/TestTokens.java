@@ -66,6 +66,22 @@ public final class TestTokens {
                 payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     }
 
+    /** The token's claims signed with a key no one knows, under a key id no one has seen. */
+    public static String signedByAStranger(String token) {
+        try {
+            RsaJsonWebKey stranger = RsaJwkGenerator.generateJwk(2048);
+            stranger.setKeyId(java.util.UUID.randomUUID().toString());
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+            jws.setKeyIdHeaderValue(stranger.getKeyId());
+            jws.setKey(stranger.getPrivateKey());
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The token's claims under {@code alg: none}, without a signature. */
     public static String unsigned(String token) {
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -205,4 +205,28 @@ class EventTriggerTest {
                 .containsPattern("runnel_trigger_events_skipped_total\\{[^}]*reason=\"unknown-resource\"[^}]*} [1-9]")
                 .containsPattern("runnel_trigger_events_skipped_total\\{[^}]*reason=\"no-type\"[^}]*} [1-9]");
     }
+
+    /**
+     * A NUL in an event: over HTTP it is refused (PostgreSQL could not store it), and from the bus it is
+     * matched and carried on in escaped form; either way the events after it fire as before.
+     */
+    @Test
+    void anEventWithANulNeverStopsTheEventsAfterIt() {
+        World.Developer dev = World.developer();
+        ServiceSpec service = World.service(dev, true);
+        String trigger = eventTrigger(dev, service, "run", "Item", List.of("Created"), "Once", null);
+        String withNul = "{\"specversion\":\"1.0\",\"id\":\"nul-http\",\"source\":\"/crm\",\"type\":\"Item.Created\","
+                + "\"subject\":\"nul-http\",\"projectid\":\"" + dev.project() + "\",\"data\":{\"id\":\"nul-http\","
+                + "\"name\":\"a\\u0000b\"}}";
+        dev.request().body(withNul).post("/api/v1/events").then().statusCode(400)
+                .contentType("application/problem+json");
+        String key = UUID.randomUUID().toString();
+        event(key, dev, "Item.Created", "nul-bus", Map.of("id", "nul-bus", "name", "a\0b"));
+        event(key, dev, "Item.Created", "after-nul", Map.of("id", "after-nul"));
+
+        List<JsonNode> requests = exactly(service, 2);
+        assertThat(ofTrigger(requests, trigger)).isEqualTo(2);
+        assertThat(requests.stream().map(r -> r.path("event").path("resourceId").asText()))
+                .containsExactlyInAnyOrder("nul-bus", "after-nul");
+    }
 }

@@ -28,10 +28,16 @@ public class SigningKeys {
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
     private static final long CACHE_MILLIS = 30_000;
+    /**
+     * A token naming an unknown key reloads the keys at most this often: anyone can send such tokens,
+     * and each reload is a query (a key another replica added is seen within this time anyway).
+     */
+    static final long RELOAD_AT_MOST_EVERY_MILLIS = 1_000;
 
     private final Db db;
     private final BotConfig config;
     private volatile Cached cached;
+    private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
 
     public SigningKeys(Db db, BotConfig config) {
         this.db = db;
@@ -61,10 +67,21 @@ public class SigningKeys {
         return current().selection().valid().stream().map(KeyRing.Key::key).toList();
     }
 
-    /** Refreshes from the database now: a token names a key this replica has not seen. */
+    /**
+     * Refreshes from the database, a token naming a key this replica has not seen: now, unless the keys
+     * were loaded less than {@link #RELOAD_AT_MOST_EVERY_MILLIS} ago.
+     */
     public List<RsaJsonWebKey> reload() {
-        cached = null;
+        Cached c = cached;
+        if (c != null && System.currentTimeMillis() - c.loadedAt() >= RELOAD_AT_MOST_EVERY_MILLIS) {
+            cached = null;
+        }
         return valid();
+    }
+
+    /** How many times this replica has read the keys from the database. */
+    public long loads() {
+        return loads.get();
     }
 
     /** The JWKS document: the public keys of {@link #valid()}. */
@@ -86,6 +103,7 @@ public class SigningKeys {
         Cached c = cached;
         Instant now = Instant.now();
         if (c == null || System.currentTimeMillis() - c.loadedAt() > CACHE_MILLIS || pendingKeyActivated(c, now)) {
+            loads.incrementAndGet();
             List<KeyRing.Key<RsaJsonWebKey>> keys = db.list("SELECT kid, jwk, active_from FROM signing_keys",
                     rs -> new KeyRing.Key<>(rs.getString(1), rs.getTimestamp(3).toInstant(), toKey(rs.getString(2))));
             c = new Cached(KeyRing.select(keys, now, config.tokenLifetime()), System.currentTimeMillis());

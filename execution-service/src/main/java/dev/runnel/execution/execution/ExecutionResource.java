@@ -203,7 +203,13 @@ public class ExecutionResource {
 
     private ExecutionDoc waitFor(String id, Duration timeout, Caller who) {
         CompletableFuture<ExecutionDoc> handle = waiters.register(id);
-        ExecutionDoc doc = executions.get(id, who); // also checks that the caller may read it
+        ExecutionDoc doc;
+        try {
+            doc = executions.get(id, who); // also checks that the caller may read it
+        } catch (RuntimeException notThereOrNotYours) {
+            waiters.release(id); // else every wait on a made-up id would leave a waiter behind
+            throw notThereOrNotYours;
+        }
         if (doc.isTerminal()) {
             waiters.release(id);
             return doc;

@@ -95,6 +95,11 @@ public class Waiters {
         }
     }
 
+    /** How many executions have clients waiting for them here. */
+    public int waited() {
+        return waiting.size();
+    }
+
     /** A registered client stops waiting; the last one takes the entry away. */
     public void release(String executionId) {
         waiting.computeIfPresent(executionId, (id, w) -> w.clients().decrementAndGet() == 0 ? null : w);

@@ -5,6 +5,7 @@ import dev.runnel.contracts.Json;
 import dev.runnel.contracts.ServiceSpec;
 import dev.runnel.contracts.Topics;
 import dev.runnel.kit.db.Db;
+import dev.runnel.kit.json.NulChars;
 import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.kit.kafka.KafkaClients;
 import dev.runnel.kit.kafka.KafkaTopics;
@@ -104,7 +105,7 @@ public class SpecStore {
                 "INSERT INTO service_specs (service_id, project_id, version, active, spec) VALUES (?, ?, ?, ?, CAST(? AS jsonb))"
                         + " ON CONFLICT (service_id) DO UPDATE SET project_id = excluded.project_id, version = excluded.version,"
                         + " active = excluded.active, spec = excluded.spec, deleted = false, updated_at = now()",
-                spec.serviceId(), spec.projectId(), spec.version(), spec.active(), record.value()));
+                spec.serviceId(), spec.projectId(), spec.version(), spec.active(), NulChars.escapeJson(record.value())));
     }
 
     /** The work topic of a service, with a partition per replica it may ever have. */

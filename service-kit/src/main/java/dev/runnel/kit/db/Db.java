@@ -2,6 +2,7 @@ package dev.runnel.kit.db;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.runnel.contracts.Json;
+import dev.runnel.kit.json.NulChars;
 import io.agroal.api.AgroalDataSource;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -104,6 +105,9 @@ public class Db {
                 ps.setTimestamp(i + 1, Timestamp.from(instant));
             } else if (p instanceof byte[] bytes) {
                 ps.setBytes(i + 1, bytes);
+            } else if (p instanceof String text) {
+                // PostgreSQL stores no NUL: it is kept escaped (a JSON parameter comes from json(), escaped there)
+                ps.setString(i + 1, NulChars.escapeText(text));
             } else {
                 ps.setObject(i + 1, p);
             }
@@ -111,10 +115,13 @@ public class Db {
         return ps;
     }
 
-    /** Writes a value as JSON text, for a {@code CAST(? AS jsonb)} parameter. */
+    /**
+     * Writes a value as JSON text, for a {@code CAST(? AS jsonb)} parameter: a NUL in a string is kept as
+     * the six characters {@code \u0000}, which jsonb stores (it refuses the character).
+     */
     public static String json(Object value) {
         try {
-            return value == null ? null : Json.mapper().writeValueAsString(value);
+            return value == null ? null : NulChars.escapeJson(Json.mapper().writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

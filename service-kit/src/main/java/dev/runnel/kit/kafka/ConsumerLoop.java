@@ -20,8 +20,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One thread that consumes topics and hands each record to a handler, committing offsets only
- * after the handler returned: a record whose handling failed is read again after a pause, so
- * nothing is skipped; handlers are idempotent (on the event id, or by what they change). Offsets are
+ * after the handler returned: a record whose handling failed is read again after a pause, up to
+ * {@value DeadLetters#MAX_TRIES} times, then put on {@code dead-letters} with why ({@link DeadLetters}),
+ * so that one bad record never stops its partition (a failure of the database or the broker is retried
+ * for as long as it lasts); handlers are idempotent (on the event id, or by what they change). Offsets are
  * committed at most every {@value #COMMIT_EVERY_MS} ms (a commit per record was a write to the
  * broker's offsets log per message), when partitions are taken away, and when the loop closes; a
  * crash reads again what was handled since the last commit.
@@ -46,18 +48,22 @@ public final class ConsumerLoop implements AutoCloseable {
     private long committedAt;
     private volatile boolean running = true;
     private final CatchUp catchUp = new CatchUp();
+    private final DeadLetters deadLetters;
+    /** The record of each partition that is failing now, and how many times it has; only the loop's thread uses it. */
+    private final Map<TopicPartition, long[]> failing = new HashMap<>();
 
-    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer,
+    private ConsumerLoop(String bootstrap, String name, KafkaConsumer<String, String> consumer,
                          Consumer<ConsumerRebalanceListener> subscribe,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
-        this(name, consumer, subscribe, handler, batches, null);
+        this(bootstrap, name, consumer, subscribe, handler, batches, null);
     }
 
-    private ConsumerLoop(String name, KafkaConsumer<String, String> consumer,
+    private ConsumerLoop(String bootstrap, String name, KafkaConsumer<String, String> consumer,
                          Consumer<ConsumerRebalanceListener> subscribe,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches,
                          List<String> readerTopics) {
         this.consumer = consumer;
+        this.deadLetters = new DeadLetters(bootstrap, name);
         this.reader = readerTopics == null ? null : new ReaderPartitions(readerTopics);
         this.thread = new Thread(() -> run(subscribe, handler, batches), name);
         this.thread.setDaemon(true);
@@ -67,7 +73,7 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop start(String bootstrap, String group, List<String> topics, String reset,
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        return started(new ConsumerLoop(group, consumer, listener -> consumer.subscribe(topics, listener),
+        return started(new ConsumerLoop(bootstrap, group, consumer, listener -> consumer.subscribe(topics, listener),
                 one(handler), false));
     }
 
@@ -75,7 +81,7 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop start(String bootstrap, String group, Pattern pattern, String reset,
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        return started(new ConsumerLoop(group, consumer, listener -> consumer.subscribe(pattern, listener),
+        return started(new ConsumerLoop(bootstrap, group, consumer, listener -> consumer.subscribe(pattern, listener),
                 one(handler), false));
     }
 
@@ -87,7 +93,7 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop startBatches(String bootstrap, String group, List<String> topics, String reset,
                                             Consumer<List<ConsumerRecord<String, String>>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
-        return started(new ConsumerLoop(group, consumer, listener -> consumer.subscribe(topics, listener),
+        return started(new ConsumerLoop(bootstrap, group, consumer, listener -> consumer.subscribe(topics, listener),
                 handler, true));
     }
 
@@ -99,7 +105,8 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop startReading(String bootstrap, String name, List<String> topics, String from,
                                             Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, null, from);
-        return started(new ConsumerLoop(name, consumer, listener -> { }, one(handler), false, List.copyOf(topics)));
+        return started(new ConsumerLoop(bootstrap, name, consumer, listener -> { }, one(handler), false,
+                List.copyOf(topics)));
     }
 
     private static ConsumerLoop started(ConsumerLoop loop) {
@@ -167,6 +174,7 @@ public final class ConsumerLoop implements AutoCloseable {
         } finally {
             commitNow();
             consumer.close(Duration.ofSeconds(2));
+            deadLetters.close();
         }
     }
 
@@ -221,7 +229,14 @@ public final class ConsumerLoop implements AutoCloseable {
                 try {
                     handler.accept(List.of(record));
                     handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                    failing.remove(partition);
                 } catch (RuntimeException e) {
+                    if (!DeadLetters.isTransient(e) && tries(partition, record.offset()) >= DeadLetters.MAX_TRIES
+                            && deadLetters.send(record, e)) {
+                        handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                        failing.remove(partition);
+                        continue; // one bad record does not stop its partition
+                    }
                     LOG.warnf("%s: handling %s@%d failed, will retry: %s", thread.getName(), record.topic(),
                             record.offset(), e);
                     consumer.seek(partition, record.offset());
@@ -232,6 +247,16 @@ public final class ConsumerLoop implements AutoCloseable {
         }
         commit(handled);
         return !failed;
+    }
+
+    /** How many times the record at {@code offset} has failed now, this time included. */
+    private int tries(TopicPartition partition, long offset) {
+        long[] known = failing.get(partition);
+        if (known == null || known[0] != offset) {
+            known = new long[] {offset, 0};
+            failing.put(partition, known);
+        }
+        return (int) ++known[1];
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> handled) {
