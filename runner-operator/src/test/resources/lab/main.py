@@ -38,6 +38,17 @@ class ServiceRunner(runnel.BaseServiceRunner):
         time.sleep(600)
         return "finished"
 
+    def record(self, ms):
+        """Works a while, then writes down that it ran to its end: the fault suite counts runs."""
+        time.sleep(ms / 1000.0)
+        with open(os.path.join(os.environ["HOME"], "runs.log"), "a") as runs:
+            runs.write("done %s\n" % runnel.service.current_execution())
+        return "ran"
+
+    def big(self, n):
+        """An output of n characters."""
+        return "x" * n
+
     def environment(self):
         """What code in a replica can read of its environment."""
         return dict(os.environ)

@@ -40,6 +40,23 @@ class LabTest {
         assertThat(most).isEqualTo(3);
     }
 
+    /**
+     * An output too big for a status report (it would never reach execution-service) fails its call and
+     * says why, and the service goes on: the next call on it succeeds.
+     */
+    @Test
+    void anOutputOverTheLimitFailsItsCallClearlyAndNothingElse() throws Exception {
+        Deployments.Project project = Deployments.project();
+        String service = Deployments.deployLab(project, Map.of());
+        JsonPath big = Deployments.waitFor(project, Deployments.execute(project, service, "big", Map.of("n", 2 << 20)));
+        assertThat(big.getString("latestStatus.status")).isEqualTo("failed");
+        assertThat(big.getString("latestStatus.message")).contains("bytes of output; at most 524288 are kept");
+        assertThat(big.getString("latestStatus.error.type")).isEqualTo("OutputTooLarge");
+        JsonPath next = Deployments.waitFor(project, Deployments.execute(project, service, "big", Map.of("n", 10)));
+        assertThat(next.getString("latestStatus.status")).isEqualTo("success");
+        assertThat(next.getString("output")).isEqualTo("x".repeat(10));
+    }
+
     @Test
     void terminateStopsACooperativeCallAndRestartsAStubbornOne() throws Exception {
         Deployments.Project project = Deployments.project();

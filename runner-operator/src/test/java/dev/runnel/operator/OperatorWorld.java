@@ -12,9 +12,9 @@ import java.util.Map;
 public class OperatorWorld extends RunnelPlatform {
 
     static String api;
-    private static ServiceProcess registry;
+    static ServiceProcess registry;
     static ServiceProcess execution;
-    private static ServiceProcess gateway;
+    static ServiceProcess gateway;
 
     static Path root() {
         Path dir = Path.of("").toAbsolutePath();

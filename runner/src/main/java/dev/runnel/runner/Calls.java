@@ -157,10 +157,21 @@ final class Calls {
             error = new ExecutionStatusUpdate.Error(e.path("type").asText(null), e.path("message").asText(""),
                     e.path("traceback").asText(null));
         }
+        JsonNode output = result.get("output");
+        if (output != null && !output.isNull()) {
+            int size = output.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (size > config.maxOutputBytes()) {
+                // it could not be reported at all: the call fails, and says why
+                status = ExecutionStatus.FAILED;
+                error = new ExecutionStatusUpdate.Error("OutputTooLarge", "the function returned " + size
+                        + " bytes of output; at most " + config.maxOutputBytes() + " are kept", null);
+                output = null;
+            }
+        }
         synchronized (unannounced) {
             // a call that ended before it was announced tells when it started instead
             reports.status(item, status, null, error == null ? null : error.message(),
-                    result.get("output"), error, unannounced.remove(executionId));
+                    output, error, unannounced.remove(executionId));
         }
         inFlight.remove(executionId);
         slotFreed.release();

@@ -19,13 +19,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code RUNNEL_BOT_CHECK_SECONDS} (how often the bot's standing is checked).
  */
 record RunnerConfig(ServiceSpec spec, String kafka, KafkaLogin kafkaLogin, String api, String botCredential, Path workDir, Path runtimeDir,
-                    String replicaId, String python, Duration botCheckInterval) {
+                    String replicaId, String python, Duration botCheckInterval, int maxOutputBytes) {
 
     /**
      * A pod gets its spec inline ({@code RUNNEL_SPEC_JSON}, from its template, so that each version's
      * pods carry their own): it is written to {@code RUNNEL_SPEC_FILE}, where the worker and the
      * runner read it.
      */
+    /**
+     * The largest output a call may return, as JSON: a status report must fit in one Kafka record (1 MiB
+     * by default) with its status log entry. A bigger output fails its call, saying so.
+     */
+    static final int MAX_OUTPUT_BYTES = 512 * 1024;
+
     static void writeInlineSpec(Map<String, String> env) throws IOException {
         String inline = env.get("RUNNEL_SPEC_JSON");
         if (inline != null && !inline.isBlank()) {
@@ -53,7 +59,8 @@ record RunnerConfig(ServiceSpec spec, String kafka, KafkaLogin kafkaLogin, Strin
                 required(env, "RUNNEL_BOT_CREDENTIAL"), Path.of(env.getOrDefault("RUNNEL_WORK_DIR",
                 System.getProperty("java.io.tmpdir") + "/runnel-" + replica)), Path.of(required(env, "RUNNEL_RUNTIME_DIR")),
                 replica, env.getOrDefault("RUNNEL_PYTHON", "python3"),
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RUNNEL_BOT_CHECK_SECONDS", "30"))));
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RUNNEL_BOT_CHECK_SECONDS", "30"))),
+                Integer.parseInt(env.getOrDefault("RUNNEL_MAX_OUTPUT_BYTES", String.valueOf(MAX_OUTPUT_BYTES))));
     }
 
     static String required(Map<String, String> env, String name) {

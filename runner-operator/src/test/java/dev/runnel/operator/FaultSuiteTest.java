@@ -1,0 +1,197 @@
+package dev.runnel.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runnel.contracts.Topics;
+import dev.runnel.operator.local.LocalProcessDriver;
+import dev.runnel.testsupport.RunnelInfrastructure;
+import dev.runnel.testsupport.TopicWriter;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing stops, nothing is lost: a steady load of executions through the gateway while faults are
+ * injected one at a time (kill -9 of execution-service, registry-service and the gateway, each
+ * restarted; kill -9 of a replica mid-execution; poison records on the topics execution-service
+ * consumes; with {@code -Dfault.restarts=true}, restarts of the Kafka broker and of PostgreSQL, which do
+ * not pass yet). After each: every accepted execution ends in success, none ran
+ * to its end twice (the function writes down each run it finishes), and a new call is served again;
+ * the time that took is recorded. Prints its figures for docs/RELIABILITY.md and writes them to
+ * {@code target/fault-suite.md}. {@code -Dfault.rounds=N} runs the faults N times (the long form).
+ */
+@QuarkusTest
+@WithTestResource(OperatorWorld.class)
+class FaultSuiteTest {
+
+    private static final Set<String> ENDED = Set.of("success", "failed", "terminated");
+
+    @Inject
+    LocalProcessDriver driver;
+
+    /** One fault: its name, and what it does (returns when the faulty part is back or recovering). */
+    private record Fault(String name, Runnable inject) {
+    }
+
+    /** What one fault did to the load. */
+    private record Outcome(String fault, int accepted, int lost, int doubled, int failed, long recoveryMs) {
+    }
+
+    @Test
+    void underLoadEveryFaultLosesNothingAndDoublesNothing() throws Exception {
+        Deployments.Project project = Deployments.project();
+        // a replica that dies mid-call has its calls run again (onReset: rerun), as a pipeline's service would
+        String service = Deployments.deployLab(project, Map.of("runtime", Map.of("replicas", 2, "concurrency", 4),
+                "onReset", "rerun"));
+        Path runs = RunnelInfrastructure.home().resolve("replicas").resolve(service).resolve("runs.log");
+        List<Fault> faults = new ArrayList<>(List.of(
+                new Fault("kill -9 execution-service", () -> OperatorWorld.execution.restart()),
+                new Fault("kill -9 registry-service", () -> OperatorWorld.registry.restart()),
+                new Fault("kill -9 gateway", () -> OperatorWorld.gateway.restart()),
+                new Fault("kill -9 a replica mid-execution", () -> driver.replicas(service).stream()
+                        .filter(LocalProcessDriver.LocalReplica::alive).findFirst()
+                        .ifPresent(LocalProcessDriver.LocalReplica::kill)),
+                new Fault("poison records on execution-status and execution-requests", () -> {
+                    TopicWriter.send(Topics.EXECUTION_STATUS, "poison", "{\"executionId\": 42, \"status\": []}");
+                    TopicWriter.send(Topics.EXECUTION_REQUESTS, "poison", "[\"not\", \"a\", \"request\"]");
+                })));
+        if (Boolean.getBoolean("fault.restarts")) {
+            // not passed yet (docs/RELIABILITY.md): a broker restart doubles some runs, a database restart
+            // leaves executions unended for minutes; -Dfault.restarts=true shows them
+            faults.add(new Fault("restart the Kafka broker", () -> {
+                RunnelInfrastructure.kafka().stop();
+                RunnelInfrastructure.kafka().resume();
+            }));
+            faults.add(new Fault("restart PostgreSQL (immediate)", () -> RunnelInfrastructure.postgres().restart()));
+        }
+        int rounds = Integer.getInteger("fault.rounds", 1);
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Fault fault : faults) {
+                outcomes.add(underLoad(project, service, runs, fault));
+            }
+        }
+        String table = report(outcomes);
+        System.out.println(table);
+        Files.writeString(Path.of("target/fault-suite.md"), table);
+        for (Outcome outcome : outcomes) {
+            assertThat(outcome.lost()).as(outcome.fault() + ": executions that never ended").isZero();
+            assertThat(outcome.doubled()).as(outcome.fault() + ": executions run to their end twice").isZero();
+            assertThat(outcome.failed()).as(outcome.fault() + ": executions that failed").isZero();
+            assertThat(outcome.accepted()).as(outcome.fault() + ": the load went on").isPositive();
+        }
+    }
+
+    /** Runs the load a few seconds, injects the fault, runs it on until served again, then waits for quiet. */
+    private Outcome underLoad(Deployments.Project project, String service, Path runs, Fault fault) throws Exception {
+        List<String> accepted = new ArrayList<>();
+        AtomicBoolean loading = new AtomicBoolean(true);
+        Thread load = new Thread(() -> {
+            while (loading.get()) {
+                try {
+                    var answer = project.as().contentType("application/json")
+                            .body(Map.of("functionName", "record", "input", Map.of("ms", 50)))
+                            .post("/executions/" + service);
+                    if (answer.statusCode() == 201) {
+                        synchronized (accepted) {
+                            accepted.add(answer.path("id"));
+                        }
+                    }
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException refusedWhileDown) {
+                    // not accepted: the caller saw the error
+                }
+            }
+        }, "fault-suite-load");
+        load.start();
+        Thread.sleep(3000);
+        fault.inject().run();
+        long injected = System.nanoTime();
+        long recovery = served(project, service);
+        long recoveryMs = (recovery - injected) / 1_000_000;
+        Thread.sleep(2000);
+        loading.set(false);
+        load.join();
+
+        List<String> ids;
+        synchronized (accepted) {
+            ids = List.copyOf(accepted);
+        }
+        Map<String, String> ended = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (String id : ids) {
+            String status = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    status = project.as().get("/executions/" + id + "/wait?timeout=10").then().extract()
+                            .path("latestStatus.status");
+                } catch (RuntimeException notNow) {
+                    status = null;
+                }
+                if (status != null && ENDED.contains(status)) {
+                    break;
+                }
+            }
+            ended.put(id, status);
+        }
+        Map<String, Long> runsById = Files.exists(runs) ? Files.readAllLines(runs).stream()
+                .filter(line -> line.startsWith("done ")).map(line -> line.substring(5))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())) : Map.of();
+        int lost = (int) ids.stream().filter(id -> ended.get(id) == null || !ENDED.contains(ended.get(id))).count();
+        int failed = (int) ids.stream().filter(id -> "failed".equals(ended.get(id))
+                || "terminated".equals(ended.get(id))).count();
+        int doubled = (int) ids.stream().filter(id -> runsById.getOrDefault(id, 0L) > 1).count();
+        return new Outcome(fault.name(), ids.size(), lost, doubled, failed, recoveryMs);
+    }
+
+    /** When a new call is served again: the first sync call that succeeds after the fault. */
+    private static long served(Deployments.Project project, String service) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                String status = project.as().contentType("application/json")
+                        .body(Map.of("functionName", "record", "input", Map.of("ms", 0)))
+                        .post("/executions/" + service + "?wait=true&timeout=10").then().extract()
+                        .path("latestStatus.status");
+                if ("success".equals(status)) {
+                    return System.nanoTime();
+                }
+            } catch (RuntimeException notYet) {
+                // down still
+            }
+            Thread.sleep(100);
+        }
+        return System.nanoTime();
+    }
+
+    private static String report(List<Outcome> outcomes) {
+        Map<String, List<Outcome>> byFault = outcomes.stream()
+                .collect(Collectors.groupingBy(Outcome::fault, LinkedHashMap::new, Collectors.toList()));
+        StringBuilder table = new StringBuilder("| fault | times | executions accepted | lost | doubled | failed"
+                + " | served again after (ms, each time) |\n|---|---|---|---|---|---|---|\n");
+        byFault.forEach((fault, list) -> table.append("| ").append(fault).append(" | ").append(list.size())
+                .append(" | ").append(list.stream().mapToInt(Outcome::accepted).sum())
+                .append(" | ").append(list.stream().mapToInt(Outcome::lost).sum())
+                .append(" | ").append(list.stream().mapToInt(Outcome::doubled).sum())
+                .append(" | ").append(list.stream().mapToInt(Outcome::failed).sum())
+                .append(" | ").append(list.stream().map(o -> String.valueOf(o.recoveryMs()))
+                        .collect(Collectors.joining(", "))).append(" |\n"));
+        return table.toString();
+    }
+}
