@@ -10,6 +10,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +81,16 @@ public class OutboxPublisher {
     private void run() {
         while (running) {
             try {
-                if (wakeups.tryAcquire(config.interval().toMillis(), TimeUnit.MILLISECONDS) && running
-                        && !config.linger().isZero()) {
+                boolean woken = wakeups.tryAcquire(config.interval().toMillis(), TimeUnit.MILLISECONDS);
+                if (woken && running && !config.linger().isZero()) {
                     Thread.sleep(config.linger().toMillis()); // gather the events of the commits that follow
                 }
                 wakeups.drainPermits();
                 if (running) {
-                    QuarkusTransaction.requiringNew().run(this::publishPending);
+                    // a run nothing woke looks for events whose wake this instance never had (another
+                    // instance's commit): those older than the linger, so that it never cuts one short
+                    Duration age = woken ? Duration.ZERO : config.linger();
+                    QuarkusTransaction.requiringNew().run(() -> publishPending(age));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -103,12 +107,15 @@ public class OutboxPublisher {
         }
     }
 
-    private void publishPending() {
+    /** Publishes the pending events at least {@code age} old. */
+    private void publishPending(Duration age) {
         // the lock and the rows in one statement (one round trip less per run): no rows without the lock
         List<Row> rows = db.list("WITH publisher AS (SELECT pg_try_advisory_xact_lock(?) AS locked)"
                 + " SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox"
-                + " WHERE (SELECT locked FROM publisher) ORDER BY id LIMIT " + BATCH, rs -> new Row(rs.getLong(1),
-                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), lockKey);
+                + " WHERE (SELECT locked FROM publisher) AND created_at <= now() - CAST(? AS interval)"
+                + " ORDER BY id LIMIT " + BATCH, rs -> new Row(rs.getLong(1),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), lockKey,
+                age.toMillis() + " milliseconds");
         if (rows.isEmpty()) {
             return;
         }
