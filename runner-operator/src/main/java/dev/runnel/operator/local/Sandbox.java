@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * Where a local replica runs (ADR 16): in mount and PID namespaces of its own, made with util-linux's
@@ -19,8 +18,6 @@ import org.jboss.logging.Logger;
  * PostgreSQL, which wants a password it does not have.
  */
 final class Sandbox {
-
-    private static final Logger LOG = Logger.getLogger(Sandbox.class);
 
     /** Where a sandboxed replica finds its things. */
     static final Path INSIDE = Path.of("/run/runnel");
@@ -77,7 +74,7 @@ final class Sandbox {
      * rather than run users' code beside the platform's secrets.
      */
     static Sandbox make(Path state, Path jar, Path runtime) {
-        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
         Sandbox sandbox = new Sandbox(state, jar, runtime, root);
         String failure = sandbox.probe();
         if (failure != null) {
@@ -147,8 +144,6 @@ final class Sandbox {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
-        } finally {
-            LOG.debug("sandbox probed");
         }
     }
 }

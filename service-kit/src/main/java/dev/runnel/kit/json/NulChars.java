@@ -44,9 +44,4 @@ public final class NulChars {
         }
         return out.toString();
     }
-
-    /** Whether JSON text holds a NUL: a {@code \u0000} escape, or the raw character. */
-    public static boolean inJson(String json) {
-        return json != null && (json.indexOf('\0') >= 0 || !escapeJson(json).equals(json));
-    }
 }
