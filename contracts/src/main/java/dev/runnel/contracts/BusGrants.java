@@ -60,21 +60,25 @@ public final class BusGrants {
                 grants.reads(Topics.SERVICE_STATUS).groups("registry-");
             }
             case EXECUTION_SERVICE -> {
-                grants.owns(Topics.EXECUTION_EVENTS, Topics.RUNNER_CONTROL, Topics.DEAD_LETTERS)
-                        .ownsPrefix(Topics.WORK_PREFIX);
+                grants.owns(Topics.EXECUTION_EVENTS, Topics.RUNNER_CONTROL, Topics.DEAD_LETTERS,
+                        Topics.DEAD_LETTER_REDRIVES).ownsPrefix(Topics.WORK_PREFIX);
+                // it keeps every service's dead letters for the administrator, and orders their redrives
                 grants.reads(Topics.SERVICE_SPECS, Topics.EXECUTION_REQUESTS, Topics.EXECUTION_STATUS,
-                        Topics.EXECUTION_LOGS, Topics.EXECUTION_EVENTS, Topics.REPLICA_HEARTBEATS).groups("execution-");
+                        Topics.EXECUTION_LOGS, Topics.EXECUTION_EVENTS, Topics.REPLICA_HEARTBEATS, Topics.DEAD_LETTERS,
+                        Topics.DEAD_LETTER_REDRIVES).groups("execution-");
             }
             case TRIGGER_SERVICE -> {
                 grants.owns(Topics.RESOURCE_EVENTS, Topics.TRIGGERS, Topics.EXECUTION_REQUESTS, Topics.DEAD_LETTERS);
-                grants.reads(Topics.RESOURCE_EVENTS, Topics.TRIGGERS, Topics.SERVICE_SPECS).groups("trigger-service-");
+                grants.reads(Topics.RESOURCE_EVENTS, Topics.TRIGGERS, Topics.SERVICE_SPECS, Topics.DEAD_LETTER_REDRIVES)
+                        .groups("trigger-service-");
             }
             case RUNNER_OPERATOR -> {
                 grants.owns(Topics.SERVICE_STATUS, Topics.DEAD_LETTERS);
                 // the topics its replicas use must be there before they start: a replica creates none
                 grants.creates(Topics.RUNNER_CONTROL, Topics.EXECUTION_STATUS, Topics.EXECUTION_LOGS,
                         Topics.REPLICA_HEARTBEATS);
-                grants.reads(Topics.SERVICE_SPECS, Topics.REPLICA_HEARTBEATS).readsPrefix(Topics.WORK_PREFIX)
+                grants.reads(Topics.SERVICE_SPECS, Topics.REPLICA_HEARTBEATS, Topics.DEAD_LETTER_REDRIVES)
+                        .readsPrefix(Topics.WORK_PREFIX)
                         .groups("runner-operator-");
                 // the backlog of each service's work: the offsets of the replicas' groups
                 grants.add(ResourceType.GROUP, "runner-", PatternType.PREFIXED, AclOperation.DESCRIBE);

@@ -17,6 +17,8 @@ public final class Topics {
     public static final String BOT_EVENTS = "runnel.bot-events.v1";
     /** Records a consumer on SmallRye's connector could not handle (its channels name it in their config). */
     public static final String DEAD_LETTERS = "runnel.dead-letters.v1";
+    /** execution-service's orders to hand dead letters back to the consumers that gave them up ({@link DeadLetterRedrive}). */
+    public static final String DEAD_LETTER_REDRIVES = "runnel.dead-letter-redrives.v1";
 
     /** What every work topic's name starts with. */
     public static final String WORK_PREFIX = "runnel.work.";

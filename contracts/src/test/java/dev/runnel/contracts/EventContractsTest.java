@@ -25,7 +25,8 @@ class EventContractsTest {
                 Arguments.of(RunnerControl.class, RunnerControl.SCHEMA, "runner-control.v1.json"),
                 Arguments.of(ReplicaHeartbeat.class, ReplicaHeartbeat.SCHEMA, "replica-heartbeat.v1.json"),
                 Arguments.of(ExecutionLogLines.class, ExecutionLogLines.SCHEMA, "execution-logs.v1.json"),
-                Arguments.of(ServiceStatus.class, ServiceStatus.SCHEMA, "service-status.v1.json"));
+                Arguments.of(ServiceStatus.class, ServiceStatus.SCHEMA, "service-status.v1.json"),
+                Arguments.of(DeadLetterRedrive.class, DeadLetterRedrive.SCHEMA, "dead-letter-redrive.v1.json"));
     }
 
     private static JsonNode resource(String path) throws IOException {

@@ -20,6 +20,7 @@ final class RouteTable {
             Map.entry("bindings", "bot"),
             Map.entry("keys", "bot"),
             Map.entry("executions", "execution"),
+            Map.entry("dead-letters", "execution"),
             Map.entry("triggers", "trigger"),
             Map.entry("events", "trigger"));
 

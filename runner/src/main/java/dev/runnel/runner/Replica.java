@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -218,7 +219,8 @@ public final class Replica {
 
     /** Runs the work loop until told to stop, then lets the calls in flight finish within drainTime. */
     private int work() {
-        try (KafkaConsumer<String, String> consumer = workConsumer.join()) {
+        KafkaConsumer<String, String> consumer = workConsumer.join();
+        try {
             new WorkLoop(config, calls).run(consumer, () -> stopping, () -> worker.isAlive());
         } catch (WorkLoop.WorkerDied e) {
             return WORKER_DIED;
@@ -227,6 +229,9 @@ public final class Replica {
         } catch (IOException e) {
             log("work loop failed: " + e);
             return WORKER_DIED;
+        } finally {
+            // a static member stays in its group when it closes, unless told: its partitions would wait out its session
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
         long deadline = System.currentTimeMillis() + config.spec().drainTime() * 1000L;
         while (calls.inFlight() > 0 && System.currentTimeMillis() < deadline && worker.isAlive()) {

@@ -6,15 +6,17 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Who makes a request, from its verified token: the subject, whether a user, bot or service, its
- * role in each of its projects, and the raw token to pass on to bot-service.
+ * Who makes a request, from its verified token: the subject, whether a user, bot or service, whether
+ * the platform's administrator, its role in each of its projects, and the raw token to pass on to
+ * bot-service.
  */
-public record Caller(String userId, String username, String kind, Map<String, String> projects, String rawToken) {
+public record Caller(String userId, String username, String kind, boolean admin, Map<String, String> projects,
+                     String rawToken) {
 
     private static final Set<String> WRITERS = Set.of("owner", "developer");
 
     /** The caller when authentication is switched off (benchmarks only): a member of every project. */
-    static final Caller UNCHECKED = new Caller("unchecked", "unchecked", "user", Map.of(), null);
+    static final Caller UNCHECKED = new Caller("unchecked", "unchecked", "user", false, Map.of(), null);
 
     /** The projects whose entities the caller may list, or null for all of them (authorization switched off). */
     public Set<String> readableProjects() {
@@ -39,6 +41,13 @@ public record Caller(String userId, String username, String kind, Map<String, St
         if (this != UNCHECKED && !WRITERS.contains(role)) {
             throw Refusal.notPermitted("your role in project " + projectId + " is " + role
                     + "; this needs developer or owner");
+        }
+    }
+
+    /** What only the platform's administrator does (dead letters, say): anyone else gets 403. */
+    public void mustBeAdmin(String what) {
+        if (!admin) {
+            throw Refusal.notPermitted("only an admin " + what);
         }
     }
 

@@ -37,8 +37,10 @@ public class CallerContext {
             if (projects instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> roles.put(String.valueOf(k), unquote(String.valueOf(v))));
             }
+            Object admin = jwt.getClaim("admin");
             caller = new Caller(jwt.getSubject(), jwt.getClaim("preferred_username"), unquote(String.valueOf(
-                    (Object) jwt.getClaim("kind"))), Map.copyOf(roles), jwt.getRawToken());
+                    (Object) jwt.getClaim("kind"))), admin != null && "true".equals(String.valueOf(admin)),
+                    Map.copyOf(roles), jwt.getRawToken());
         }
         return caller;
     }

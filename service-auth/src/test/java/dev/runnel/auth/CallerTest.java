@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Project roles: members read, developers and owners change, and to anyone else the object does not exist. */
 class CallerTest {
 
-    private final Caller ada = new Caller("u1", "ada", "user",
+    private final Caller ada = new Caller("u1", "ada", "user", false,
             Map.of("p-own", "owner", "p-dev", "developer", "p-ann", "annotator"), "token");
 
     @Test

@@ -22,6 +22,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public class Consumers {
     private final Counter unproven;
     private final String bootstrap;
     private final List<ConsumerLoop> loops = new ArrayList<>();
+    private volatile ConsumerLoop heartbeats;
 
     public Consumers(ExecutionRepository repository, ExecutionService executions, StatusReports reports,
                      AttemptProofs proofs, MeterRegistry metrics,
@@ -67,9 +69,9 @@ public class Consumers {
                 "earliest", records -> inOneTransaction(records, record ->
                         readable(record, ExecutionStatusUpdate.class).filter(this::proven).ifPresent(reports::apply))));
         // every instance reads every heartbeat (no group): no wait for a rebalance after a restart
-        loops.add(ConsumerLoop.startReading(bootstrap, "execution-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
-                "latest",
-                record -> readable(record, ReplicaHeartbeat.class).ifPresent(this::heartbeat)));
+        heartbeats = ConsumerLoop.startReading(bootstrap, "execution-heartbeats", List.of(Topics.REPLICA_HEARTBEATS),
+                "latest", record -> readable(record, ReplicaHeartbeat.class).ifPresent(this::heartbeat));
+        loops.add(heartbeats);
         loops.add(ConsumerLoop.startBatches(bootstrap, "execution-service-logs", List.of(Topics.EXECUTION_LOGS),
                 "earliest", records -> inOneTransaction(records, record -> {
                     if (firstTime(record)) {
@@ -83,6 +85,16 @@ public class Consumers {
                         readable(record, ExecutionRequest.class).ifPresent(this::request);
                     }
                 })));
+    }
+
+    /**
+     * How long this instance has heard every replica's heartbeats without a break (zero before it
+     * started, while the broker or the database is away, and until it caught up after): a replica is
+     * lost only when it was silent while its heartbeats could have been heard.
+     */
+    public Duration heartbeatsHeardFor() {
+        ConsumerLoop loop = heartbeats;
+        return loop == null ? Duration.ZERO : loop.heardFor();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,11 +1,11 @@
 package dev.runnel.execution.sweep;
 
 import dev.runnel.execution.ExecutionConfig;
+import dev.runnel.execution.consume.Consumers;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,13 +18,14 @@ public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
 
     private final Sweeps executions;
+    private final Consumers consumers;
     private final ExecutionConfig config;
     private volatile boolean running = true;
-    private final Instant startedAt = Instant.now();
     private Thread thread;
 
-    public Sweeper(Sweeps executions, ExecutionConfig config) {
+    public Sweeper(Sweeps executions, Consumers consumers, ExecutionConfig config) {
         this.executions = executions;
+        this.consumers = consumers;
         this.config = config;
     }
 
@@ -47,8 +48,10 @@ public class Sweeper {
                 Thread.sleep(config.sweepInterval().toMillis());
                 executions.dispatchDueRetries();
                 executions.failTimedOut();
-                // after a restart, heartbeats need a while to catch up before a silent replica counts as lost
-                if (Instant.now().isAfter(startedAt.plus(config.replicaLostAfter()))) {
+                // a replica is lost when it was silent while this instance could hear it: not while the
+                // broker or the database was away, and not before the heartbeats caught up after that
+                // (or after this instance started); else a bus outage would run every call again
+                if (consumers.heartbeatsHeardFor().compareTo(config.replicaLostAfter()) >= 0) {
                     executions.resetLostReplicas();
                 }
                 executions.redispatchStale();

@@ -37,7 +37,7 @@ class ConcurrentChangeTest {
         String packageId = api.pushPackage("pkg");
         String id = api.post("/services", Api.mapper().createObjectNode().put("name", "svc").put("packageId", packageId))
                 .statusCode(201).extract().path("id");
-        Caller owner = new Caller("u-1", "dev", "user", Map.of(api.project, "owner"), null);
+        Caller owner = new Caller("u-1", "dev", "user", false, Map.of(api.project, "owner"), null);
 
         AtomicInteger computed = new AtomicInteger();
         ServiceDoc saved = deployments.change(id, owner, current -> {

@@ -1,12 +1,18 @@
 package dev.runnel.kit.kafka;
 
+import dev.runnel.contracts.DeadLetterRedrive;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -39,8 +45,16 @@ public final class ConsumerLoop implements AutoCloseable {
     /** How often handled offsets are committed, at most. */
     static final long COMMIT_EVERY_MS = 200;
 
+    /** The loops running in this process, by name: where a redriven dead letter goes back to. */
+    private static final Map<String, ConsumerLoop> RUNNING = new ConcurrentHashMap<>();
+
+    private final String bootstrap;
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
+    /** Which topics it consumes: a redrive hands it only records of those. */
+    private final Predicate<String> consumes;
+    /** Dead letters an administrator sent back to this loop, handled by its thread between polls. */
+    private final Queue<DeadLetterRedrive> redrives = new ConcurrentLinkedQueue<>();
     /** A reader's partitions (it assigns itself those of its topics), or null for a loop in a consumer group. */
     private final ReaderPartitions reader;
     /** Handled offsets not committed yet, and when the loop last committed; only the loop's thread uses them. */
@@ -48,21 +62,24 @@ public final class ConsumerLoop implements AutoCloseable {
     private long committedAt;
     private volatile boolean running = true;
     private final CatchUp catchUp = new CatchUp();
+    private final Hearing hearing = new Hearing();
     private final DeadLetters deadLetters;
     /** The record of each partition that is failing now, and how many times it has; only the loop's thread uses it. */
     private final Map<TopicPartition, long[]> failing = new HashMap<>();
 
     private ConsumerLoop(String bootstrap, String name, KafkaConsumer<String, String> consumer,
-                         Consumer<ConsumerRebalanceListener> subscribe,
+                         Consumer<ConsumerRebalanceListener> subscribe, Predicate<String> consumes,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches) {
-        this(bootstrap, name, consumer, subscribe, handler, batches, null);
+        this(bootstrap, name, consumer, subscribe, consumes, handler, batches, null);
     }
 
     private ConsumerLoop(String bootstrap, String name, KafkaConsumer<String, String> consumer,
-                         Consumer<ConsumerRebalanceListener> subscribe,
+                         Consumer<ConsumerRebalanceListener> subscribe, Predicate<String> consumes,
                          Consumer<List<ConsumerRecord<String, String>>> handler, boolean batches,
                          List<String> readerTopics) {
+        this.bootstrap = bootstrap;
         this.consumer = consumer;
+        this.consumes = consumes;
         this.deadLetters = new DeadLetters(bootstrap, name);
         this.reader = readerTopics == null ? null : new ReaderPartitions(readerTopics);
         this.thread = new Thread(() -> run(subscribe, handler, batches), name);
@@ -74,7 +91,7 @@ public final class ConsumerLoop implements AutoCloseable {
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
         return started(new ConsumerLoop(bootstrap, group, consumer, listener -> consumer.subscribe(topics, listener),
-                one(handler), false));
+                topics::contains, one(handler), false));
     }
 
     /** Starts consuming every topic matching {@code pattern}, one record at a time. */
@@ -82,7 +99,7 @@ public final class ConsumerLoop implements AutoCloseable {
                                      Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
         return started(new ConsumerLoop(bootstrap, group, consumer, listener -> consumer.subscribe(pattern, listener),
-                one(handler), false));
+                topic -> pattern.matcher(topic).matches(), one(handler), false));
     }
 
     /**
@@ -94,7 +111,7 @@ public final class ConsumerLoop implements AutoCloseable {
                                             Consumer<List<ConsumerRecord<String, String>>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, group, reset);
         return started(new ConsumerLoop(bootstrap, group, consumer, listener -> consumer.subscribe(topics, listener),
-                handler, true));
+                topics::contains, handler, true));
     }
 
     /**
@@ -105,13 +122,33 @@ public final class ConsumerLoop implements AutoCloseable {
     public static ConsumerLoop startReading(String bootstrap, String name, List<String> topics, String from,
                                             Consumer<ConsumerRecord<String, String>> handler) {
         KafkaConsumer<String, String> consumer = create(bootstrap, null, from);
-        return started(new ConsumerLoop(bootstrap, name, consumer, listener -> { }, one(handler), false,
-                List.copyOf(topics)));
+        return started(new ConsumerLoop(bootstrap, name, consumer, listener -> { }, topics::contains, one(handler),
+                false, List.copyOf(topics)));
     }
 
     private static ConsumerLoop started(ConsumerLoop loop) {
+        RUNNING.put(loop.thread.getName(), loop);
         loop.thread.start();
         return loop;
+    }
+
+    /** The loop of this process named {@code name} (its consumer group, or a reader's name), if one runs. */
+    public static Optional<ConsumerLoop> running(String name) {
+        return Optional.ofNullable(name == null ? null : RUNNING.get(name));
+    }
+
+    /**
+     * Hands a dead letter back to this loop: its thread reads the record again from where the order
+     * says it was on this loop's own topic (the letter's copy is not trusted) and handles it once more;
+     * if that fails, the record is dead-lettered again at once. False when the order names a topic this
+     * loop does not consume.
+     */
+    public boolean redrive(DeadLetterRedrive order) {
+        if (!consumes.test(order.topic())) {
+            return false;
+        }
+        redrives.add(order); // handled after the poll under way, within half a second
+        return true;
     }
 
     private static Consumer<List<ConsumerRecord<String, String>>> one(Consumer<ConsumerRecord<String, String>> handler) {
@@ -152,15 +189,19 @@ public final class ConsumerLoop implements AutoCloseable {
                     if (reader.topicsAbsent()) {
                         catchUp.nothingToRead();
                     }
+                    hearing.broken();
                     Thread.sleep(1000); // its topics are not there yet
                     continue;
                 }
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                redriveOrdered(handler);
                 if (!records.isEmpty() && !(batches && handledAsBatch(records, handler))
                         && !handledOneByOne(records, handler)) {
+                    hearing.broken();
                     Thread.sleep(1000);
                 }
                 catchUp.check(consumer, thread.getName());
+                hearing.check(consumer);
                 if (System.currentTimeMillis() - committedAt >= COMMIT_EVERY_MS) {
                     commitNow();
                 }
@@ -172,6 +213,7 @@ public final class ConsumerLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s stopped", thread.getName());
         } finally {
+            RUNNING.remove(thread.getName(), this);
             commitNow();
             consumer.close(Duration.ofSeconds(2));
             deadLetters.close();
@@ -198,6 +240,15 @@ public final class ConsumerLoop implements AutoCloseable {
             Thread.sleep(20);
         }
         return true;
+    }
+
+    /**
+     * How long this loop has heard its topics without a break: the broker answered where its partitions
+     * end, once a second, and the loop had handled what was there the second before. Zero while it does
+     * not hear (the broker away, a handler failing, no partitions yet). Loops nobody asks never check.
+     */
+    public Duration heardFor() {
+        return Duration.ofNanos(hearing.heardForNanos());
     }
 
     private boolean handledAsBatch(ConsumerRecords<String, String> records,
@@ -247,6 +298,26 @@ public final class ConsumerLoop implements AutoCloseable {
         }
         commit(handled);
         return !failed;
+    }
+
+    /** Handles the dead letters sent back to this loop, each read again from its topic. */
+    private void redriveOrdered(Consumer<List<ConsumerRecord<String, String>>> handler) {
+        for (DeadLetterRedrive order = redrives.poll(); order != null; order = redrives.poll()) {
+            Optional<ConsumerRecord<String, String>> record = Redrives.fetch(bootstrap, order);
+            if (record.isEmpty()) {
+                LOG.warnf("%s: dead letter %s is not redriven: %s-%d@%d is no longer on its topic", thread.getName(),
+                        order.letterId(), order.topic(), order.partition(), order.offset());
+                continue;
+            }
+            try {
+                handler.accept(List.of(record.get()));
+                LOG.infof("%s: dead letter %s redriven: %s-%d@%d handled", thread.getName(), order.letterId(),
+                        order.topic(), order.partition(), order.offset());
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: dead letter %s failed again: %s", thread.getName(), order.letterId(), e);
+                deadLetters.send(record.get(), e);
+            }
+        }
     }
 
     /** How many times the record at {@code offset} has failed now, this time included. */
