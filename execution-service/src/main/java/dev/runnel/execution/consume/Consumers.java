@@ -14,6 +14,7 @@ import dev.runnel.execution.execution.StatusReports;
 import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
+import dev.runnel.kit.json.NulChars;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -177,7 +178,8 @@ public class Consumers {
 
     private static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
         try {
-            return Json.mapper().readValue(record.value(), type);
+            // a NUL is kept escaped from the start, so that what memory serves is what the database keeps
+            return Json.mapper().readValue(NulChars.escapeJson(record.value()), type);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("unreadable " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
