@@ -161,6 +161,12 @@ class FaultSuiteTest {
                 .filter(line -> line.startsWith("done ")).map(line -> line.substring(5))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())) : Map.of();
         int lost = (int) ids.stream().filter(id -> ended.get(id) == null || !ENDED.contains(ended.get(id))).count();
+        ids.stream().filter(id -> ended.get(id) == null || !ENDED.contains(ended.get(id))).limit(10).forEach(id -> {
+            var answer = project.as().get("/executions/" + id);
+            System.out.printf("%s: not ended: %s answers %d, status %s, %s attempt(s), on replica %s%n", fault.name(),
+                    id, answer.statusCode(), answer.path("latestStatus.status"), answer.path("attempts"),
+                    answer.path("replicaId"));
+        });
         int failed = (int) ids.stream().filter(id -> "failed".equals(ended.get(id))
                 || "terminated".equals(ended.get(id))).count();
         int doubled = (int) ids.stream().filter(id -> runsById.getOrDefault(id, 0L) > 1).count();
