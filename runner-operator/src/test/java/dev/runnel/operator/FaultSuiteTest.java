@@ -1,9 +1,11 @@
 package dev.runnel.operator;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.contracts.Topics;
 import dev.runnel.operator.local.LocalProcessDriver;
+import dev.runnel.testsupport.Identities;
 import dev.runnel.testsupport.RunnelInfrastructure;
 import dev.runnel.testsupport.TopicWriter;
 import io.quarkus.test.common.WithTestResource;
@@ -140,25 +142,28 @@ class FaultSuiteTest {
         synchronized (accepted) {
             ids = List.copyOf(accepted);
         }
+        // every call is looked at in rounds until all ended or the time is up: one that never ends does
+        // not keep the others from being looked at; one that is not there (404) is lost
         Map<String, String> ended = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        for (String id : ids) {
-            String status = null;
-            while (System.nanoTime() < deadline) {
+        List<String> open = new ArrayList<>(ids);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            for (java.util.Iterator<String> it = open.iterator(); it.hasNext(); ) {
+                String id = it.next();
                 try {
-                    var answer = project.as().get("/executions/" + id + "/wait?timeout=10");
-                    if (answer.statusCode() == 404) {
-                        break; // accepted, and not there: lost, and no reason to spend the others' time on it
+                    var answer = project.as().get("/executions/" + id);
+                    String status = answer.statusCode() == 404 ? "not there" : answer.path("latestStatus.status");
+                    ended.put(id, status);
+                    if ("not there".equals(status) || (status != null && ENDED.contains(status))) {
+                        it.remove();
                     }
-                    status = answer.path("latestStatus.status");
                 } catch (RuntimeException notNow) {
-                    status = null;
-                }
-                if (status != null && ENDED.contains(status)) {
-                    break;
+                    // asked again next round
                 }
             }
-            ended.put(id, status);
+            if (!open.isEmpty()) {
+                Thread.sleep(1000);
+            }
         }
         Map<String, Long> runsById = Files.exists(runs) ? Files.readAllLines(runs).stream()
                 .filter(line -> line.startsWith("done ")).map(line -> line.substring(5))
@@ -170,6 +175,13 @@ class FaultSuiteTest {
                     id, answer.statusCode(), answer.path("latestStatus.status"), answer.path("attempts"),
                     answer.path("replicaId"));
         });
+        if (lost > 0) { // what the consumers gave up on, if anything: the admin's view
+            given().baseUri(OperatorWorld.api).header("Authorization", "Bearer " + Identities.adminToken())
+                    .get("/dead-letters?pageSize=20")
+                    .then().extract().jsonPath().<Map<String, Object>>getList("items").forEach(letter ->
+                            System.out.printf("%s: dead letter of %s on %s: %s (%s)%n", fault.name(),
+                                    letter.get("consumer"), letter.get("topic"), letter.get("reason"), letter.get("cause")));
+        }
         int failed = (int) ids.stream().filter(id -> "failed".equals(ended.get(id))
                 || "terminated".equals(ended.get(id))).count();
         int doubled = (int) ids.stream().filter(id -> runsById.getOrDefault(id, 0L) > 1).count();
