@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * Nothing stops, nothing is lost: a steady load of executions through the gateway while faults are
  * injected one at a time (kill -9 of execution-service, registry-service and the gateway, each
  * restarted; kill -9 of a replica mid-execution; poison records on the topics execution-service
- * consumes; kill -9 of the Kafka broker, started again; with {@code -Dfault.restarts=true}, a restart
- * of PostgreSQL, which does not pass yet). After each: every accepted execution ends in success, none
+ * consumes; kill -9 of the Kafka broker, and an immediate stop of PostgreSQL, each started again).
+ * After each: every accepted execution ends in success, none
  * ran to its end twice (the function writes down each run it finishes), and a new call is served
  * again; the time that took is recorded. Prints its figures for docs/RELIABILITY.md and writes them to
  * {@code target/fault-suite.md} (and, when a fault lost, doubled or failed something, the logs to
@@ -76,12 +76,8 @@ class FaultSuiteTest {
                 new Fault("restart the Kafka broker (kill -9)", () -> {
                     RunnelInfrastructure.kafka().stop();
                     RunnelInfrastructure.kafka().resume();
-                })));
-        if (Boolean.getBoolean("fault.restarts")) {
-            // not passed yet (docs/RELIABILITY.md): a database restart leaves executions unended for
-            // minutes; -Dfault.restarts=true shows it
-            faults.add(new Fault("restart PostgreSQL (immediate)", () -> RunnelInfrastructure.postgres().restart()));
-        }
+                }),
+                new Fault("restart PostgreSQL (immediate)", () -> RunnelInfrastructure.postgres().restart())));
         String only = System.getProperty("fault.only", "");
         faults.removeIf(fault -> !fault.name().contains(only));
         int rounds = Integer.getInteger("fault.rounds", 1);
