@@ -45,6 +45,10 @@ class ServiceRunner(runnel.BaseServiceRunner):
             runs.write("done %s\n" % runnel.service.current_execution())
         return "ran"
 
+    def on_item(self, item):
+        """What a trigger runs for an item event: works a while and writes down its run, as record does."""
+        return self.record(50)
+
     def big(self, n):
         """An output of n characters."""
         return "x" * n

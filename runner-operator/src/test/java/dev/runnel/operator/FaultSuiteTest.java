@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -27,11 +28,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Nothing stops, nothing is lost: a steady load of executions through the gateway while faults are
- * injected one at a time (kill -9 of execution-service, registry-service and the gateway, each
- * restarted; kill -9 of a replica mid-execution; poison records on the topics execution-service
- * consumes; kill -9 of the Kafka broker, and an immediate stop of PostgreSQL, each started again).
- * After each: every accepted execution ends in success, none
+ * Nothing stops, nothing is lost: a steady load of calls through the gateway, and of item events that
+ * an event trigger turns into calls, while faults are injected one at a time (kill -9 of
+ * execution-service, registry-service, the gateway, bot-service and trigger-service, each restarted;
+ * kill -9 of a replica mid-execution; poison records on the topics execution-service consumes; kill -9
+ * of the Kafka broker, and an immediate stop of PostgreSQL, each started again).
+ * After each: every accepted call ends in success, every accepted event made exactly one call, none
  * ran to its end twice (the function writes down each run it finishes), and a new call is served
  * again; the time that took is recorded. Prints its figures for docs/RELIABILITY.md and writes them to
  * {@code target/fault-suite.md} (and, when a fault lost, doubled or failed something, the logs to
@@ -52,7 +54,7 @@ class FaultSuiteTest {
     }
 
     /** What one fault did to the load. */
-    private record Outcome(String fault, int accepted, int lost, int doubled, int failed, long recoveryMs) {
+    private record Outcome(String fault, int accepted, int events, int lost, int doubled, int failed, long recoveryMs) {
     }
 
     @Test
@@ -62,10 +64,26 @@ class FaultSuiteTest {
         String service = Deployments.deployLab(project, Map.of("runtime", Map.of("replicas", 2, "concurrency", 4),
                 "onReset", "rerun"));
         Path runs = RunnelInfrastructure.home().resolve("replicas").resolve(service).resolve("runs.log");
+        // the other half of the load: item events that an event trigger turns into calls of on_item
+        Map<String, Object> triggerBody = Map.of("type", "Event", "name", "fault-suite", "projectId", project.id(),
+                "spec", Map.of("resource", "Item", "actions", List.of("Created"), "executionMode", "Once",
+                        "operation", Map.of("type", "function", "serviceId", service, "functionName", "on_item")));
+        // trigger-service learns of the service from service-specs: a moment after its deploy
+        String trigger = dev.runnel.testsupport.Eventually.value(Duration.ofSeconds(30), Duration.ofMillis(300),
+                "the event trigger", () -> {
+                    var answer = project.as().contentType("application/json").body(triggerBody).post("/triggers");
+                    if (answer.statusCode() != 201) {
+                        System.out.println("trigger not made yet: " + answer.statusCode() + " " + answer.asString());
+                        return null;
+                    }
+                    return answer.<String>path("id");
+                }, java.util.Objects::nonNull);
         List<Fault> faults = new ArrayList<>(List.of(
                 new Fault("kill -9 execution-service", () -> OperatorWorld.execution.restart()),
                 new Fault("kill -9 registry-service", () -> OperatorWorld.registry.restart()),
                 new Fault("kill -9 gateway", () -> OperatorWorld.gateway.restart()),
+                new Fault("kill -9 bot-service", OperatorWorld::restartBotService),
+                new Fault("kill -9 trigger-service", () -> OperatorWorld.trigger.restart()),
                 new Fault("kill -9 a replica mid-execution", () -> driver.replicas(service).stream()
                         .filter(LocalProcessDriver.LocalReplica::alive).findFirst()
                         .ifPresent(LocalProcessDriver.LocalReplica::kill)),
@@ -84,7 +102,7 @@ class FaultSuiteTest {
         List<Outcome> outcomes = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             for (Fault fault : faults) {
-                outcomes.add(underLoad(project, service, runs, fault));
+                outcomes.add(underLoad(project, service, trigger, runs, fault));
             }
         }
         String table = report(outcomes);
@@ -97,13 +115,16 @@ class FaultSuiteTest {
             assertThat(outcome.lost()).as(outcome.fault() + ": executions that never ended").isZero();
             assertThat(outcome.doubled()).as(outcome.fault() + ": executions run to their end twice").isZero();
             assertThat(outcome.failed()).as(outcome.fault() + ": executions that failed").isZero();
-            assertThat(outcome.accepted()).as(outcome.fault() + ": the load went on").isPositive();
+            assertThat(outcome.accepted()).as(outcome.fault() + ": the calls went on").isPositive();
+            assertThat(outcome.events()).as(outcome.fault() + ": the events went on").isPositive();
         }
     }
 
     /** Runs the load a few seconds, injects the fault, runs it on until served again, then waits for quiet. */
-    private Outcome underLoad(Deployments.Project project, String service, Path runs, Fault fault) throws Exception {
+    private Outcome underLoad(Deployments.Project project, String service, String trigger, Path runs, Fault fault)
+            throws Exception {
         List<String> accepted = new ArrayList<>();
+        List<String> events = new ArrayList<>(); // the items of the events accepted
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread load = new Thread(() -> {
             while (loading.get()) {
@@ -114,6 +135,15 @@ class FaultSuiteTest {
                     if (answer.statusCode() == 201) {
                         synchronized (accepted) {
                             accepted.add(answer.path("id"));
+                        }
+                    }
+                    String item = "item-" + UUID.randomUUID();
+                    if (project.as().contentType("application/json").body(Map.of("specversion", "1.0", "id",
+                            UUID.randomUUID().toString(), "source", "/fault-suite", "type", "Item.Created", "subject",
+                            item, "projectid", project.id(), "data", Map.of("id", item)))
+                            .post("/events").statusCode() == 202) {
+                        synchronized (events) {
+                            events.add(item);
                         }
                     }
                     Thread.sleep(50);
@@ -134,9 +164,31 @@ class FaultSuiteTest {
         loading.set(false);
         load.join();
 
-        List<String> ids;
+        List<String> items;
+        synchronized (events) {
+            items = List.copyOf(events);
+        }
+        // every accepted event makes exactly one call: find each item's calls (none: lost; two: doubled)
+        Map<String, List<String>> callsByItem = new HashMap<>();
+        long eventDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < eventDeadline) {
+            callsByItem = callsOf(project, trigger);
+            if (callsByItem.keySet().containsAll(items)) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        int eventsLost = 0;
+        int eventsDoubled = 0;
+        List<String> ids = new ArrayList<>();
         synchronized (accepted) {
-            ids = List.copyOf(accepted);
+            ids.addAll(accepted);
+        }
+        for (String item : items) {
+            List<String> calls = callsByItem.getOrDefault(item, List.of());
+            eventsLost += calls.isEmpty() ? 1 : 0;
+            eventsDoubled += calls.size() > 1 ? 1 : 0;
+            ids.addAll(calls);
         }
         // every call is looked at in rounds until all ended or the time is up: one that never ends does
         // not keep the others from being looked at; one that is not there (404) is lost
@@ -181,7 +233,35 @@ class FaultSuiteTest {
         int failed = (int) ids.stream().filter(id -> "failed".equals(ended.get(id))
                 || "terminated".equals(ended.get(id))).count();
         int doubled = (int) ids.stream().filter(id -> runsById.getOrDefault(id, 0L) > 1).count();
-        return new Outcome(fault.name(), ids.size(), lost, doubled, failed, recoveryMs);
+        if (eventsLost + eventsDoubled > 0) {
+            System.out.printf("%s: of %d events, %d made no call and %d more than one%n", fault.name(), items.size(),
+                    eventsLost, eventsDoubled);
+        }
+        return new Outcome(fault.name(), accepted.size(), items.size(), lost + eventsLost,
+                doubled + eventsDoubled, failed, recoveryMs);
+    }
+
+    /** The calls the trigger made, by the item of the event that made each. */
+    private static Map<String, List<String>> callsOf(Deployments.Project project, String trigger) {
+        Map<String, List<String>> byItem = new HashMap<>();
+        try {
+            boolean more = true;
+            for (int page = 0; more; page++) {
+                var answer = project.as().get("/executions?projectId=" + project.id() + "&triggerId=" + trigger
+                        + "&pageSize=1000&page=" + page)
+                        .then().extract().jsonPath();
+                for (Map<String, Object> call : answer.<Map<String, Object>>getList("items")) {
+                    Object input = call.get("input");
+                    Object item = input instanceof Map<?, ?> in && in.get("item") instanceof Map<?, ?> entity
+                            ? entity.get("item_id") : null;
+                    byItem.computeIfAbsent(String.valueOf(item), k -> new ArrayList<>()).add((String) call.get("id"));
+                }
+                more = answer.getBoolean("hasNextPage");
+            }
+        } catch (RuntimeException notNow) {
+            // asked again
+        }
+        return byItem;
     }
 
     /** When a new call is served again: the first sync call that succeeds after the fault. */
@@ -219,10 +299,11 @@ class FaultSuiteTest {
     private static String report(List<Outcome> outcomes) {
         Map<String, List<Outcome>> byFault = outcomes.stream()
                 .collect(Collectors.groupingBy(Outcome::fault, LinkedHashMap::new, Collectors.toList()));
-        StringBuilder table = new StringBuilder("| fault | times | executions accepted | lost | doubled | failed"
-                + " | served again after (ms, each time) |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| fault | times | calls accepted | events accepted | lost | doubled"
+                + " | failed | served again after (ms, each time) |\n|---|---|---|---|---|---|---|---|\n");
         byFault.forEach((fault, list) -> table.append("| ").append(fault).append(" | ").append(list.size())
                 .append(" | ").append(list.stream().mapToInt(Outcome::accepted).sum())
+                .append(" | ").append(list.stream().mapToInt(Outcome::events).sum())
                 .append(" | ").append(list.stream().mapToInt(Outcome::lost).sum())
                 .append(" | ").append(list.stream().mapToInt(Outcome::doubled).sum())
                 .append(" | ").append(list.stream().mapToInt(Outcome::failed).sum())

@@ -8,13 +8,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The platform the operator works in during its tests: every service from its jar, plus the gateway. */
+/** The platform the operator works in during its tests: every service from its jar, and the gateway. */
 public class OperatorWorld extends RunnelPlatform {
 
     static String api;
     static ServiceProcess registry;
     static ServiceProcess execution;
     static ServiceProcess gateway;
+    static ServiceProcess trigger;
 
     static Path root() {
         Path dir = Path.of("").toAbsolutePath();
@@ -34,18 +35,23 @@ public class OperatorWorld extends RunnelPlatform {
                         "RUNNEL_KAFKA", RunnelInfrastructure.kafka().bootstrapServers(),
                         "RUNNEL_JWKS_URL", bot + "/api/v1/.well-known/jwks.json",
                         "RUNNEL_BOT_URL", bot);
-                registry = ServiceProcess.start("registry-service", env);
+                trigger = ServiceProcess.start("trigger-service", env);
+                Map<String, String> registryEnv = new HashMap<>(env);
+                registryEnv.put("RUNNEL_TRIGGER_URL", trigger.url());
+                registry = ServiceProcess.start("registry-service", registryEnv);
                 Map<String, String> executionEnv = new HashMap<>(env);
                 executionEnv.put("RUNNEL_EXECUTION_REPLICA_LOST_AFTER", "6s");
                 executionEnv.put("RUNNEL_EXECUTION_RETRY_BACKOFF", "0.5s");
                 execution = ServiceProcess.start("execution-service", executionEnv);
                 gateway = ServiceProcess.start("gateway", Map.of("RUNNEL_REGISTRY_URL", registry.url(),
-                        "RUNNEL_BOT_URL", bot, "RUNNEL_EXECUTION_URL", execution.url()));
+                        "RUNNEL_BOT_URL", bot, "RUNNEL_EXECUTION_URL", execution.url(),
+                        "RUNNEL_TRIGGER_URL", trigger.url()));
                 api = gateway.url() + "/api/v1";
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     gateway.close();
                     execution.close();
                     registry.close();
+                    trigger.close();
                 }));
             }
         }

@@ -24,6 +24,12 @@ public class RunnelPlatform extends RunnelInfrastructure {
         return botService.url();
     }
 
+    /** Kills bot-service (as a crash would) and starts it again on the same port. */
+    public static synchronized void restartBotService() {
+        botServiceUrl();
+        botService.restart();
+    }
+
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());

@@ -109,13 +109,16 @@ public class OutboxPublisher {
 
     /** Publishes the pending events at least {@code age} old. */
     private void publishPending(Duration age) {
-        // the lock and the rows in one statement (one round trip less per run): no rows without the lock
-        List<Row> rows = db.list("WITH publisher AS (SELECT pg_try_advisory_xact_lock(?) AS locked)"
-                + " SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox"
-                + " WHERE (SELECT locked FROM publisher) AND created_at <= now() - CAST(? AS interval)"
-                + " ORDER BY id LIMIT " + BATCH, rs -> new Row(rs.getLong(1),
-                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), lockKey,
-                age.toMillis() + " milliseconds");
+        // the lock first, then the rows in a statement of their own: a statement sees the rows as they were
+        // when it began, so rows read in the statement that took the lock could be ones the instance that
+        // held it had just sent and deleted, and they went out twice
+        if (!db.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), lockKey).orElse(false)) {
+            return;
+        }
+        List<Row> rows = db.list("SELECT id, topic, msg_key, payload, event_id, traceparent FROM outbox"
+                + " WHERE created_at <= now() - CAST(? AS interval) ORDER BY id LIMIT " + BATCH,
+                rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6)), age.toMillis() + " milliseconds");
         if (rows.isEmpty()) {
             return;
         }
