@@ -127,15 +127,20 @@ class FaultSuiteTest {
         List<String> events = new ArrayList<>(); // the items of the events accepted
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread load = new Thread(() -> {
-            while (loading.get()) {
+            // a call and an event in turn, one every 50 ms or so
+            for (long turn = 0; loading.get(); turn++) {
                 try {
-                    var answer = project.as().contentType("application/json")
-                            .body(Map.of("functionName", "record", "input", Map.of("ms", 50)))
-                            .post("/executions/" + service);
-                    if (answer.statusCode() == 201) {
-                        synchronized (accepted) {
-                            accepted.add(answer.path("id"));
+                    if (turn % 2 == 0) {
+                        var answer = project.as().contentType("application/json")
+                                .body(Map.of("functionName", "record", "input", Map.of("ms", 50)))
+                                .post("/executions/" + service);
+                        if (answer.statusCode() == 201) {
+                            synchronized (accepted) {
+                                accepted.add(answer.path("id"));
+                            }
                         }
+                        Thread.sleep(50);
+                        continue;
                     }
                     String item = "item-" + UUID.randomUUID();
                     if (project.as().contentType("application/json").body(Map.of("specversion", "1.0", "id",
