@@ -11,6 +11,7 @@ import dev.runnel.execution.execution.AttemptProofs;
 import dev.runnel.execution.execution.ExecutionRepository;
 import dev.runnel.execution.execution.ExecutionService;
 import dev.runnel.execution.execution.StatusReports;
+import dev.runnel.kit.kafka.RecordHeaders;
 import dev.runnel.kit.kafka.ConsumerLoop;
 import dev.runnel.kit.db.Ids;
 import dev.runnel.kit.error.Refusal;
@@ -22,13 +23,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -172,8 +171,7 @@ public class Consumers {
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return RecordHeaders.text(record, name);
     }
 
     private static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {

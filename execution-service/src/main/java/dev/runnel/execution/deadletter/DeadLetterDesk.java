@@ -3,6 +3,7 @@ package dev.runnel.execution.deadletter;
 import dev.runnel.auth.Caller;
 import dev.runnel.contracts.DeadLetterRedrive;
 import dev.runnel.contracts.Topics;
+import dev.runnel.kit.kafka.RecordHeaders;
 import dev.runnel.kit.db.Db;
 import dev.runnel.kit.error.Refusal;
 import dev.runnel.kit.kafka.ConsumerLoop;
@@ -15,11 +16,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -123,7 +122,6 @@ public class DeadLetterDesk {
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return RecordHeaders.text(record, name);
     }
 }

@@ -2,9 +2,9 @@ package dev.runnel.trigger.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runnel.kit.kafka.RecordHeaders;
 import dev.runnel.contracts.Json;
 import dev.runnel.trigger.trigger.Resources;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -109,8 +109,7 @@ public record ResourceEvent(String id, String source, String time, String resour
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return RecordHeaders.text(record, name);
     }
 
     /** The event as an execution's context carries it: the runtime gives {@code body} to the entity input. */
